@@ -1,0 +1,52 @@
+# The README's two commands are `make run` and `make test`; CI (.ci/run) calls the same targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+MANAGE = $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup install test lint format migrations-check messages clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## Set up a local SQLite portal with the national registry and demo accounts, then serve it.
+run: setup
+	DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+
+setup: install
+	DEBUG=true $(MANAGE) migrate --noinput
+	DEBUG=true $(MANAGE) load_registry
+	DEBUG=true $(MANAGE) load_demo
+
+## Run the whole test suite against DATABASE_URL (default: SQLite).
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+## Refresh the Korean catalogues after changing translatable strings (needs GNU gettext).
+messages: install
+	for app in accounts regions rooms reservations dashboard; do \
+		[ -d $$app ] && (cd $$app && DEBUG=true ../$(BIN)/django-admin makemessages -l ko -l en --settings=boms.settings --pythonpath=..) ; \
+	done; true
+	DEBUG=true $(BIN)/django-admin makemessages -l ko -l en --settings=boms.settings --pythonpath=. --ignore='.venv/*' --ignore='*/migrations/*' --ignore='accounts/*' --ignore='regions/*' --ignore='rooms/*' --ignore='reservations/*' --ignore='dashboard/*' --ignore='node_modules/*'
+	DEBUG=true $(MANAGE) compilemessages --ignore='.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,314 @@
+"""Facilities (sites), their bookable rooms, opening hours and closures."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import District, coordinates_in_korea
+
+
+class HostType(models.TextChoices):
+    KNOWLEDGE_INDUSTRY_CENTER = "knowledge_center", _("Knowledge industry center")
+    STARTUP_INCUBATOR = "incubator", _("Startup incubator")
+    TECHNOPARK = "technopark", _("Technopark")
+    CREATIVE_ECONOMY_CENTER = "creative_center", _("Creative economy innovation center")
+    MID_CAREER_CENTER = "mid_career_center", _("Mid-career center")
+    SME_SUPPORT_CENTER = "sme_support_center", _("SME support center")
+    PUBLIC_AGENCY = "public_agency", _("Public agency")
+    INDUSTRY_ASSOCIATION = "association", _("Industry association")
+
+
+class RoomKind(models.TextChoices):
+    STANDARD = "standard", _("Standard room")
+    BOOTH = "booth", _("Smart-work booth")
+    HALL = "hall", _("Extended hall")
+
+
+class Equipment(models.TextChoices):
+    """Each value is the name of a boolean field `has_<value>` on Room."""
+
+    CAMERA = "camera", _("Camera")
+    SPEAKERPHONE = "speakerphone", _("Speakerphone")
+    DISPLAY = "display", _("Display")
+    PC = "pc", _("PC")
+    VC_SOFTWARE = "vc_software", _("Video-conference software")
+    INTERPRETATION = "interpretation", _("Interpretation system")
+    STREAMING = "streaming", _("Streaming equipment")
+
+    @property
+    def field_name(self):
+        return f"has_{self.value}"
+
+
+class FacilityQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(managers=user)
+
+    def in_region(self, region):
+        return self.filter(district__region=region)
+
+
+class Facility(models.Model):
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        help_text=_("Stable key of the site, used by the importer."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    host_organization = models.CharField(_("host organization"), max_length=200)
+    host_type = models.CharField(_("host type"), max_length=32, choices=HostType.choices)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("district")
+    )
+    address = models.CharField(_("street address"), max_length=300)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    requires_approval = models.BooleanField(
+        _("bookings need approval"),
+        default=False,
+        help_text=_("When set, bookings wait for a manager's decision."),
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_facilities",
+        verbose_name=_("managers"),
+    )
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Generated sample site: name and address are not real."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = FacilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=coordinates_in_korea(), name="facility_coordinates_in_korea"
+            ),
+            models.CheckConstraint(
+                condition=Q(host_type__in=HostType.values), name="facility_host_type_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OpeningHours(models.Model):
+    """One opening interval per weekday; a weekday without a row is closed."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    DEFAULT_WEEKDAYS = range(0, 5)
+    DEFAULT_OPENS = datetime.time(9, 0)
+    DEFAULT_CLOSES = datetime.time(18, 0)
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("facility")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["facility", "weekday"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "weekday"], name="opening_hours_one_per_weekday"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens__lt=F("closes")), name="opening_hours_opens_before_closes"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="opening_hours_weekday_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        if self.opens is not None and self.closes is not None and self.opens >= self.closes:
+            raise ValidationError({"closes": _("Closing time must be after opening time.")})
+
+
+class RoomQuerySet(models.QuerySet):
+    def bookable(self):
+        return self.filter(is_active=True)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def in_region(self, region):
+        return self.filter(facility__district__region=region)
+
+    def in_district(self, district):
+        return self.filter(facility__district=district)
+
+    def managed_by(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(facility__managers=user)
+
+    def with_equipment(self, equipment):
+        return self.filter(**{Equipment(item).field_name: True for item in equipment})
+
+    def kind_counts(self):
+        """(kind, count) pairs in the order of RoomKind."""
+        counts = dict(self.values_list("kind").annotate(n=models.Count("pk")).order_by())
+        return [(kind, counts.get(kind, 0)) for kind in RoomKind.values]
+
+
+class Room(models.Model):
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("facility")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=RoomKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    capacity = models.PositiveSmallIntegerField(_("capacity"))
+    floor_area = models.DecimalField(
+        _("floor area (m²)"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    has_camera = models.BooleanField(_("camera"), default=False)
+    has_speakerphone = models.BooleanField(_("speakerphone"), default=False)
+    has_display = models.BooleanField(_("display"), default=False)
+    has_pc = models.BooleanField(_("PC"), default=False)
+    has_vc_software = models.BooleanField(_("video-conference software"), default=False)
+    has_interpretation = models.BooleanField(_("interpretation system"), default=False)
+    has_streaming = models.BooleanField(_("streaming equipment"), default=False)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive rooms cannot be booked.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = RoomQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["facility__code", "kind"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="room_capacity_positive"),
+            models.CheckConstraint(condition=Q(kind__in=RoomKind.values), name="room_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(floor_area__isnull=True) | Q(floor_area__gt=0),
+                name="room_floor_area_positive",
+            ),
+            models.UniqueConstraint(
+                fields=["facility"],
+                condition=Q(kind="booth"),
+                name="room_one_booth_per_facility",
+            ),
+            models.UniqueConstraint(fields=["facility", "name"], name="room_name_unique_in_site"),
+        ]
+
+    def __str__(self):
+        return f"{self.facility.name} · {self.name}"
+
+    @property
+    def equipment(self):
+        return [item for item in Equipment if getattr(self, item.field_name)]
+
+    def clean(self):
+        if self.capacity is not None and self.capacity <= 0:
+            raise ValidationError({"capacity": _("Capacity must be at least one person.")})
+        if self.floor_area is not None and self.floor_area <= 0:
+            raise ValidationError({"floor_area": _("Floor area must be positive.")})
+        if (
+            self.kind == RoomKind.BOOTH
+            and self.facility_id
+            and Room.objects.filter(facility_id=self.facility_id, kind=RoomKind.BOOTH)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"kind": _("A site has at most one smart-work booth.")})
+
+
+class ClosureQuerySet(models.QuerySet):
+    def overlapping(self, start, end):
+        return self.filter(start__lt=end, end__gt=start)
+
+    def affecting_room(self, room):
+        """Closures of the room itself or of its whole facility."""
+        return self.filter(Q(room=room) | Q(room__isnull=True, facility_id=room.facility_id))
+
+    def managed_by(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(facility__managers=user)
+
+
+class Closure(models.Model):
+    """A facility, or one of its rooms, is closed for a time range (maintenance, events)."""
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="closures", verbose_name=_("facility")
+    )
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closures",
+        verbose_name=_("room"),
+        help_text=_("Leave empty to close the whole facility."),
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ClosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="closure_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["facility", "start", "end"])]
+
+    def __str__(self):
+        return f"{self.reason} ({self.start:%Y-%m-%d %H:%M}–{self.end:%Y-%m-%d %H:%M})"
+
+    def clean(self):
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("The closure must end after it starts.")})
+        if self.room_id and self.facility_id and self.room.facility_id != self.facility_id:
+            raise ValidationError({"room": _("The room must belong to the chosen facility.")})
