@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "regions",
     "rooms",
     "reservations",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
