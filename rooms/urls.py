@@ -1,7 +1,7 @@
 from django.urls import path
 
-from rooms import views
+from rooms.views import search
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", search.home, name="home"),
 ]
