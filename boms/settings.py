@@ -41,9 +41,11 @@ INSTALLED_APPS = [
     "rooms",
     "reservations",
     "dashboard",
+    "health",
 ]
 
 MIDDLEWARE = [
+    "health.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,3 +125,26 @@ STORAGES = {
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "health.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "health.logging.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.server": {"handlers": [], "propagate": False},
+        # Our middleware logs every request; Django's own request logger would repeat 4xx lines.
+        "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
+        "boms.request": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+    },
+}

@@ -1,0 +1,79 @@
+"""One JSON line per log record on stdout, with the request's id, user id and timing."""
+
+import json
+import logging
+import time
+import uuid
+from contextvars import ContextVar
+
+request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+
+REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
+logger = logging.getLogger("boms.request")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = request_id_var.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    EXTRA_FIELDS = ("request_id", "user_id", "method", "path", "status", "duration_ms")
+
+    def format(self, record):
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for field in self.EXTRA_FIELDS:
+            value = getattr(record, field, None)
+            if value is not None:
+                entry[field] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _clean_request_id(value):
+    value = (value or "").strip()
+    if value and len(value) <= 64 and value.replace("-", "").isalnum():
+        return value
+    return uuid.uuid4().hex
+
+
+class RequestLogMiddleware:
+    """Tags each request with an id (kept from X-Request-ID when sane) and logs its outcome.
+
+    Only the path is logged, never the query string, which may carry personal data.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = _clean_request_id(request.META.get(REQUEST_ID_HEADER))
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            user = getattr(request, "user", None)
+            logger.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "user_id": user.pk if user is not None and user.is_authenticated else None,
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(token)
