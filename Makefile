@@ -6,7 +6,7 @@ MANAGE = $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install test lint format migrations-check messages clean
+.PHONY: run setup install test lint format migrations-check messages clean e2e-deps deploy-check
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,16 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+AXE_CORE_VERSION = 4.14.1
+
+## Browser and accessibility engine for the end-to-end journeys (Debian's Chromium, axe-core).
+e2e-deps: install
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+	@[ -f .cache/e2e/node_modules/axe-core/axe.min.js ] || npm install --silent --no-save --no-package-lock --prefix .cache/e2e axe-core@$(AXE_CORE_VERSION)
+
+## Django's deployment checklist with production settings; any warning fails.
+deploy-check: install
+	DEBUG=false SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	ALLOWED_HOSTS=boms.example.kr DATABASE_URL=postgres://boms@db.example.kr:5432/boms \
+	$(MANAGE) check --deploy --fail-level WARNING
