@@ -30,6 +30,8 @@ def pytest_collection_modifyitems(config, items):
         reason = "axe-core not installed (make e2e-deps)"
     elif connection.vendor != "postgresql":
         reason = "end-to-end journeys run against PostgreSQL"
+    if reason and os.environ.get("REQUIRE_E2E"):
+        raise pytest.UsageError(f"REQUIRE_E2E is set but the journeys cannot run: {reason}")
     if reason:
         for item in items:
             if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
