@@ -130,6 +130,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

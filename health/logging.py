@@ -6,6 +6,9 @@ import time
 import uuid
 from contextvars import ContextVar
 
+from django.conf import settings
+from django.db import connection
+
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
 REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
@@ -19,7 +22,15 @@ class RequestIdFilter(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
-    EXTRA_FIELDS = ("request_id", "user_id", "method", "path", "status", "duration_ms")
+    EXTRA_FIELDS = (
+        "request_id",
+        "user_id",
+        "method",
+        "path",
+        "status",
+        "duration_ms",
+        "queries",
+    )
 
     def format(self, record):
         entry = {
@@ -44,10 +55,20 @@ def _clean_request_id(value):
     return uuid.uuid4().hex
 
 
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 class RequestLogMiddleware:
     """Tags each request with an id (kept from X-Request-ID when sane) and logs its outcome.
 
     Only the path is logged, never the query string, which may carry personal data.
+    With QUERY_COUNT_HEADER on (benchmarks), the number of queries is sent as X-DB-Queries.
     """
 
     def __init__(self, get_response):
@@ -57,9 +78,13 @@ class RequestLogMiddleware:
         request_id = _clean_request_id(request.META.get(REQUEST_ID_HEADER))
         token = request_id_var.set(request_id)
         started = time.perf_counter()
+        queries = QueryCounter()
         try:
-            response = self.get_response(request)
+            with connection.execute_wrapper(queries):
+                response = self.get_response(request)
             response["X-Request-ID"] = request_id
+            if settings.QUERY_COUNT_HEADER:
+                response["X-DB-Queries"] = str(queries.count)
             user = getattr(request, "user", None)
             logger.info(
                 "%s %s %s",
@@ -72,6 +97,7 @@ class RequestLogMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "queries": queries.count,
                 },
             )
             return response

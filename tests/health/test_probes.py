@@ -69,3 +69,15 @@ def test_an_unsafe_request_id_is_replaced(client):
     response = client.get("/healthz", HTTP_X_REQUEST_ID="<script>alert(1)</script>")
     assert response["X-Request-ID"] != "<script>alert(1)</script>"
     assert len(response["X-Request-ID"]) == 32
+
+
+@pytest.mark.django_db
+def test_the_query_count_is_logged_and_sent_only_when_asked(client, settings, caplog):
+    with caplog.at_level(logging.INFO, logger="boms.request"):
+        response = client.get("/readyz")
+    assert "X-DB-Queries" not in response
+    (record,) = [r for r in caplog.records if r.name == "boms.request"]
+    assert record.queries >= 1
+
+    settings.QUERY_COUNT_HEADER = True
+    assert int(client.get("/readyz")["X-DB-Queries"]) >= 1
