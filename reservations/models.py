@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rooms.models import Room
@@ -92,7 +93,8 @@ class Reservation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.room} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        return f"{self.room} {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
 
     @property
     def is_active(self):

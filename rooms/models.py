@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import District, coordinates_in_korea
@@ -305,7 +306,8 @@ class Closure(models.Model):
         indexes = [models.Index(fields=["facility", "start", "end"])]
 
     def __str__(self):
-        return f"{self.reason} ({self.start:%Y-%m-%d %H:%M}–{self.end:%Y-%m-%d %H:%M})"
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        return f"{self.reason} ({start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M})"
 
     def clean(self):
         if self.start and self.end and self.end <= self.start:

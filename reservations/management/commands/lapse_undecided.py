@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from reservations.services import lapse_undecided
+
+
+class Command(BaseCommand):
+    help = "Expire pending bookings nobody decided before their start (run every few minutes)."
+
+    def handle(self, *args, **options):
+        count = lapse_undecided()
+        self.stdout.write(f"{count} pending booking(s) expired.")

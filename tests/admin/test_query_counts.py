@@ -1,0 +1,81 @@
+"""Changelists and pages cost a fixed number of queries, however many rows they show."""
+
+import pytest
+from django.urls import reverse
+
+from reservations.models import Reservation, Status
+from rooms.models import Facility
+from tests.factories import (
+    ClosureFactory,
+    FacilityFactory,
+    ReservationFactory,
+    RoomFactory,
+    UserFactory,
+    next_weekday_at,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def busy_alpha(owner_manager):
+    """Twelve facilities managed by the owner, each with two rooms, six bookings and a closure:
+    enough rows for an N+1 query to show."""
+    for index in range(12):
+        facility = FacilityFactory(managers=[owner_manager])
+        for _room in range(2):
+            room = RoomFactory(facility=facility)
+            for hour in (9, 11, 13):
+                ReservationFactory(
+                    room=room,
+                    booked_by=UserFactory(),
+                    status=Status.PENDING if hour == 9 else Status.APPROVED,
+                    start=next_weekday_at(hour, days_ahead=1 + index),
+                )
+        ClosureFactory(facility=facility, start=next_weekday_at(9, days_ahead=40 + index))
+
+
+@pytest.mark.parametrize(
+    "url_name, max_queries",
+    [
+        ("admin:reservations_reservation_changelist", 11),
+        ("admin:rooms_room_changelist", 9),
+        ("admin:rooms_facility_changelist", 8),
+        ("admin:rooms_closure_changelist", 11),
+        ("admin:index", 5),
+    ],
+)
+@pytest.mark.parametrize("role", ["owner_manager", "superuser"])
+def test_changelists_take_a_bounded_number_of_queries(
+    client, busy_alpha, user_in_role, django_assert_max_num_queries, url_name, max_queries, role
+):
+    client.force_login(user_in_role(role))
+
+    with django_assert_max_num_queries(max_queries):
+        response = client.get(reverse(url_name))
+
+    assert response.status_code == 200
+
+
+def test_the_booking_page_takes_a_bounded_number_of_queries(
+    client, busy_alpha, owner_manager, django_assert_max_num_queries
+):
+    booking = Reservation.objects.first()
+    client.force_login(owner_manager)
+
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("admin:reservations_reservation_change", args=[booking.pk]))
+
+    assert response.status_code == 200
+
+
+def test_the_facility_page_takes_a_bounded_number_of_queries(
+    client, busy_alpha, owner_manager, django_assert_max_num_queries
+):
+    facility = Facility.objects.first()
+    client.force_login(owner_manager)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("admin:rooms_facility_change", args=[facility.pk]))
+
+    assert response.status_code == 200
