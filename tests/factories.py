@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+import holidays
 from django.utils import timezone
 
 from accounts.models import User
@@ -128,9 +129,9 @@ class HallFactory(RoomFactory):
 
 
 def next_weekday_at(hour, minute=0, days_ahead=1):
-    """An aware datetime on the first Monday–Friday at least `days_ahead` days from now."""
+    """An aware datetime on the first working day (Mon–Fri, no holiday) `days_ahead` from now."""
     day = timezone.localdate() + datetime.timedelta(days=days_ahead)
-    while day.weekday() >= 5:
+    while day.weekday() >= 5 or day in holidays.KR(years=day.year):
         day += datetime.timedelta(days=1)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
