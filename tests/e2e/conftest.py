@@ -77,9 +77,7 @@ def new_page(browser, request, live_server):
         context.add_init_script(path=str(AXE_JS))
         page = context.new_page()
         page.console_errors = []
-        page.on(
-            "console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text)
-        )
+        page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
         pages.append(page)
         return page
 
