@@ -1,5 +1,6 @@
 """Sign-up, sign-in and out, password reset and change, profile and account deletion."""
 
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -62,6 +63,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        # A new password is the way back from a sign-in lockout.
+        axes_reset(username=form.user.email)
+        return super().form_valid(form)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
