@@ -1,0 +1,43 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.roles import FACILITY_MANAGERS, MINISTRY_OFFICIALS
+from rooms.models import Facility
+
+DEMO_ACCOUNTS = (
+    # e-mail, password, name, role
+    ("demo@boms.example", "Boms-demo-2026!", "김데모 (SME staff)", None),
+    ("manager@boms.example", "Boms-manager-2026!", "이관리 (facility manager)", FACILITY_MANAGERS),
+    ("official@boms.example", "Boms-official-2026!", "박담당 (ministry official)", MINISTRY_OFFICIALS),
+    ("admin@boms.example", "Boms-admin-2026!", "최운영 (superuser)", "superuser"),
+)  # fmt: skip
+MANAGED_SITES = ("STD-11-0001", "STD-11-0002", "STD-11-0003", "HALL-1")
+
+
+class Command(BaseCommand):
+    help = "Create (or reset) the demo accounts and print their credentials."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        sites = list(Facility.objects.filter(code__in=MANAGED_SITES))
+        if len(sites) != len(MANAGED_SITES):
+            raise CommandError("Load the registry first: manage.py load_registry")
+        User = get_user_model()
+        self.stdout.write("Demo accounts (e-mail / password):")
+        for email, password, name, role in DEMO_ACCOUNTS:
+            user, _ = User.objects.get_or_create(email=email, defaults={"name": name})
+            user.name = name
+            user.company = "BOMS 데모"
+            user.business_number = "1208147521"
+            user.phone = "010-0000-0000"
+            user.is_superuser = role == "superuser"
+            user.is_staff = role is not None
+            user.set_password(password)
+            user.save()
+            if role in (FACILITY_MANAGERS, MINISTRY_OFFICIALS):
+                user.groups.set([Group.objects.get(name=role)])
+            if role == FACILITY_MANAGERS:
+                user.managed_facilities.set(sites)
+            self.stdout.write(f"  {name:<32} {email:<24} {password}")
