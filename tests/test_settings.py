@@ -27,3 +27,24 @@ def test_start_up_without_a_secret_key_and_debug_off_fails_with_a_clear_message(
 def test_start_up_with_a_secret_key_passes_the_system_checks():
     result = run_check(DEBUG="false", SECRET_KEY="x" * 60, DATABASE_URL="sqlite:///:memory:")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_containers_collectstatic_step_succeeds_with_debug_off(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DEBUG": "false",
+            "SECRET_KEY": "build-only-not-secret",
+            "DATABASE_URL": "sqlite:////tmp/build.sqlite3",
+            "STATIC_ROOT": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+    assert list(tmp_path.glob("css/boms.*.css.gz"))
