@@ -116,8 +116,10 @@ def test_load_demo_creates_the_four_accounts_and_prints_them_twice_the_same(regi
     manager = User.objects.get(email="manager@boms.example")
     assert manager.managed_facilities.count() == 4
     assert manager.groups.filter(name="Facility managers").exists()
-    assert User.objects.get(email="official@boms.example").groups.filter(
-        name="Ministry officials"
-    ).exists()
+    assert (
+        User.objects.get(email="official@boms.example")
+        .groups.filter(name="Ministry officials")
+        .exists()
+    )
     assert User.objects.get(email="admin@boms.example").is_superuser
     assert User.objects.filter(email__endswith="@boms.example").count() == 4
