@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.roles import reads_every_facility
+from reservations import services
 from reservations.models import Reservation, ReservationEvent, Status
 from rooms.admin import (
     FacilityListFilter,
@@ -37,18 +38,6 @@ from rooms.admin import (
 from rooms.models import Closure
 
 admin.site.index_template = "admin/reservations/index.html"
-
-
-def engine():
-    """The booking engine, reservations.services, imported when a decision is made.
-
-    Admin pages that only read (lists, booking pages, CSV export, the index) do not need it,
-    so they keep working while the engine is developed alongside this admin. Once
-    reservations/services.py is in the tree this can become a module-level import.
-    """
-    from reservations import services
-
-    return services
 
 
 def local_span(start, end):
@@ -68,7 +57,7 @@ def describe(reservation):
 
 
 def refusal_reason(error):
-    if isinstance(error, engine().BookingError):
+    if isinstance(error, services.BookingError):
         return " ".join(error.messages)
     return str(error) or _gettext("You may not act on this booking.")
 
@@ -357,8 +346,8 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
         approved, refused = 0, []
         for reservation in reservations:
             try:
-                engine().approve(request.user, reservation)
-            except (engine().BookingError, PermissionDenied) as error:
+                services.approve(request.user, reservation)
+            except (services.BookingError, PermissionDenied) as error:
                 refused.append((reservation, error))
             else:
                 approved += 1
@@ -441,11 +430,11 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
         if form.is_valid():
             reason = form.cleaned_data["reason"]
             succeeded, refused = 0, []
-            decide = getattr(engine(), decision)
+            decide = getattr(services, decision)
             for reservation in reservations:
                 try:
                     decide(request.user, reservation, reason)
-                except (engine().BookingError, PermissionDenied) as error:
+                except (services.BookingError, PermissionDenied) as error:
                     refused.append((reservation, error))
                 else:
                     succeeded += 1
@@ -648,8 +637,8 @@ class ClosureAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
         cancelled, refused = [], []
         for booking in bookings_under(obj):
             try:
-                engine().cancel(request.user, booking, obj.reason)
-            except (engine().BookingError, PermissionDenied) as error:
+                services.cancel(request.user, booking, obj.reason)
+            except (services.BookingError, PermissionDenied) as error:
                 refused.append((booking, error))
             else:
                 cancelled.append(booking)

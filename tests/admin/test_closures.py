@@ -7,14 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reservations import services
 from reservations.models import Status
 from rooms.models import Closure
 from tests.factories import FacilityFactory, ReservationFactory, RoomFactory, next_weekday_at
 
 pytestmark = pytest.mark.django_db
-services = pytest.importorskip(
-    "reservations.services", reason="the booking engine (reservations/services.py) is not here"
-)
 
 ADD = "admin:rooms_closure_add"
 

@@ -12,9 +12,6 @@ from reservations.models import Reservation, Status
 from tests.factories import ClosureFactory, ReservationFactory, next_weekday_at
 
 pytestmark = pytest.mark.django_db
-services = pytest.importorskip(
-    "reservations.services", reason="the booking engine (reservations/services.py) is not here"
-)
 
 CHANGELIST = "admin:reservations_reservation_changelist"
 
