@@ -6,7 +6,7 @@ MANAGE = $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install test lint format migrations-check messages clean e2e-deps deploy-check
+.PHONY: run setup install test lint format migrations-check messages clean e2e-deps deploy-check vendor
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,13 @@ deploy-check: install
 	DEBUG=false SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	ALLOWED_HOSTS=boms.example.kr DATABASE_URL=postgres://boms@db.example.kr:5432/boms \
 	$(MANAGE) check --deploy --fail-level WARNING
+
+HTMX_VERSION = 2.0.11
+LEAFLET_VERSION = 1.9.4
+
+## Copy the front-end libraries from their npm packages into static/vendor/ (committed).
+vendor:
+	rm -rf .cache/vendor && npm install --silent --no-save --no-package-lock --prefix .cache/vendor htmx.org@$(HTMX_VERSION) leaflet@$(LEAFLET_VERSION)
+	mkdir -p static/vendor/htmx static/vendor/leaflet
+	cp .cache/vendor/node_modules/htmx.org/dist/htmx.min.js .cache/vendor/node_modules/htmx.org/LICENSE static/vendor/htmx/
+	cp -r .cache/vendor/node_modules/leaflet/dist/leaflet.js .cache/vendor/node_modules/leaflet/dist/leaflet.js.map .cache/vendor/node_modules/leaflet/dist/leaflet.css .cache/vendor/node_modules/leaflet/dist/images .cache/vendor/node_modules/leaflet/LICENSE static/vendor/leaflet/
