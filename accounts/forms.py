@@ -67,6 +67,8 @@ class SignUpForm(ProfileFieldsMixin, forms.ModelForm):
         for name in ("company", "business_number", "phone"):
             self.fields[name].required = True
         self.fields["business_number"].max_length = None
+        # Room for the hyphens of "123-45-67890"; the model field stores 10 digits.
+        self.fields["business_number"].widget.attrs["maxlength"] = 12
         self.fields["business_number"].validators = []
 
     def clean(self):
@@ -126,6 +128,8 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
         for name in ("company", "business_number", "phone"):
             self.fields[name].required = True
         self.fields["business_number"].max_length = None
+        # Room for the hyphens of "123-45-67890"; the model field stores 10 digits.
+        self.fields["business_number"].widget.attrs["maxlength"] = 12
         self.fields["business_number"].validators = []
 
 

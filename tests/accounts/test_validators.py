@@ -41,3 +41,10 @@ def test_korean_phone_numbers_are_accepted(phone):
 def test_other_phone_numbers_are_refused(phone):
     with pytest.raises(ValidationError):
         validate_phone(phone)
+
+
+def test_the_business_number_inputs_leave_room_for_hyphens():
+    from accounts.forms import ProfileForm, SignUpForm
+
+    for form in (SignUpForm(), ProfileForm()):
+        assert 'maxlength="12"' in str(form["business_number"])

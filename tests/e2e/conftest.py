@@ -63,6 +63,13 @@ def browser(playwright_instance):
     browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _plain_http_cookies(settings):
+    """The live server speaks plain HTTP: secure-only cookies would never be sent back."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
 @pytest.fixture
 def new_page(browser, request, live_server):
     """Open pages in fresh browser contexts; screenshot every page of a failed test."""

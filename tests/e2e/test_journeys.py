@@ -1,0 +1,140 @@
+"""The main journeys in a real browser against a live server on PostgreSQL."""
+
+import threading
+
+import pytest
+from playwright.sync_api import expect
+
+from reservations.models import Reservation, Status
+from tests.e2e.conftest import PHONE
+from tests.factories import (
+    DistrictFactory,
+    HallFactory,
+    RegionFactory,
+    RoomFactory,
+    UserFactory,
+    next_weekday_at,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def busan_room():
+    region = RegionFactory(code="26", slug="busan", name_ko="부산", name_en="Busan", order=2)
+    district = DistrictFactory(region=region, code="26350", name_ko="해운대구")
+    RoomFactory(name="서울 회의실")
+    return RoomFactory(facility__district=district, facility__name="해운대 창업센터")
+
+
+def sign_in(page, email, password="correct-horse-battery"):
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_an_sme_user_signs_up_searches_books_and_downloads_the_ics(new_page, busan_room, viewport):
+    page = new_page(viewport) if viewport else new_page()
+    page.goto("/accounts/signup/")
+    page.fill("input[name=email]", "new.user@example.com")
+    page.fill("input[name=name]", "신규 사용자")
+    page.fill("input[name=company]", "주식회사 새싹")
+    page.fill("input[name=business_number]", "120-81-47521")
+    page.fill("input[name=phone]", "010-2345-6789")
+    page.fill("input[name=password1]", "Saessak-2026-pass!")
+    page.fill("input[name=password2]", "Saessak-2026-pass!")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/accounts/signup/" not in page.url, page.locator(".errorlist").all_inner_texts()
+
+    day = next_weekday_at(10).date()
+    page.goto("/")
+    assert page.locator(".result").count() == 2
+    page.select_option("select[name=region]", "busan")
+    expect(page.locator(".result")).to_have_count(1)
+    page.fill("input[name=date]", day.isoformat())
+    page.locator("input[name=date]").dispatch_event("change")
+    page.wait_for_url(f"**date={day.isoformat()}**")
+    page.locator(".result__title a").first.click()
+    page.wait_for_load_state()
+    assert "해운대 창업센터" in page.content()
+
+    page.locator(".slot--free a.slot__link").first.click()
+    page.wait_for_load_state()
+    page.fill("input[name=attendees]", "4")
+    page.fill("input[name=purpose]", "부산 거래처 화상회의")
+    page.locator("#booking-form button[type=submit]").click()
+    page.wait_for_url("**/book/done/**")
+    reservation = Reservation.objects.get(booked_by__email="new.user@example.com")
+    assert reservation.status == Status.APPROVED
+
+    page.goto("/my/")
+    assert "해운대 창업센터" in page.content()
+    with page.expect_download() as download:
+        page.locator(
+            f"a[href='/my/{reservation.pk}/ics/'], a[href*='{reservation.pk}'][href$='.ics'], a[download]"
+        ).first.click()
+    with open(download.value.path(), encoding="utf-8") as ics:
+        content = ics.read()
+    assert "BEGIN:VEVENT" in content and "TZID=Asia/Seoul" in content
+
+
+def test_two_browsers_booking_the_same_slot_at_once_exactly_one_wins(new_page):
+    room = RoomFactory()
+    RoomFactory(facility__district=room.facility.district)
+    start = next_weekday_at(10)
+    users = [UserFactory(), UserFactory()]
+    pages = []
+    for user in users:
+        page = new_page()
+        sign_in(page, user.email)
+        page.goto(f"/book/{room.pk}/?date={start:%Y-%m-%d}&start=10:00&duration=60")
+        page.fill("input[name=attendees]", "2")
+        page.fill("input[name=purpose]", "동시 예약")
+        pages.append(page)
+    buttons = [page.locator("#booking-form button[type=submit]") for page in pages]
+    clicks = [threading.Thread(target=b.click) for b in buttons]
+    # Playwright's sync API is bound to this thread: click both, then wait for both.
+    for button in buttons:
+        button.click(no_wait_after=True)
+    pages[0].wait_for_timeout(2000)
+    del clicks
+    assert Reservation.objects.filter(room=room).count() == 1
+    outcomes = sorted("/book/done/" in page.url for page in pages)
+    assert outcomes == [False, True]
+    loser = next(page for page in pages if "/book/done/" not in page.url)
+    assert loser.locator("[data-refusal]").count() >= 1
+
+
+def test_a_manager_approves_a_pending_hall_booking_and_the_user_sees_it(new_page):
+    manager = UserFactory(is_staff=True)
+    from django.contrib.auth.models import Group
+
+    manager.groups.add(Group.objects.get(name="Facility managers"))
+    hall = HallFactory(facility__managers=[manager])
+    booker = UserFactory()
+    start = next_weekday_at(10)
+    from reservations.services import book
+
+    reservation = book(
+        booker, hall, start, start.replace(hour=12), attendees=40, purpose="수출상담회"
+    )
+    assert reservation.status == Status.PENDING
+
+    admin = new_page()
+    sign_in(admin, manager.email)
+    admin.goto("/admin/reservations/reservation/?status__exact=pending")
+    admin.locator(f"input[name=_selected_action][value='{reservation.pk}']").check()
+    admin.select_option("select[name=action]", "approve_selected")
+    admin.locator("button[name=index]").click()
+    admin.wait_for_load_state()
+    reservation.refresh_from_db()
+    assert reservation.status == Status.APPROVED
+
+    user = new_page()
+    sign_in(user, booker.email)
+    user.goto("/my/")
+    assert "승인" in user.content()
