@@ -1,11 +1,14 @@
 """The main journeys in a real browser against a live server on PostgreSQL."""
 
-import threading
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from reservations.models import Reservation, Status
+from reservations.services import book
 from tests.e2e.conftest import PHONE
 from tests.factories import (
     DistrictFactory,
@@ -95,30 +98,25 @@ def test_two_browsers_booking_the_same_slot_at_once_exactly_one_wins(new_page):
         page.fill("input[name=attendees]", "2")
         page.fill("input[name=purpose]", "동시 예약")
         pages.append(page)
-    buttons = [page.locator("#booking-form button[type=submit]") for page in pages]
-    clicks = [threading.Thread(target=b.click) for b in buttons]
-    # Playwright's sync API is bound to this thread: click both, then wait for both.
-    for button in buttons:
-        button.click(no_wait_after=True)
+    # Playwright's sync API is bound to this thread: send both, then let both settle.
+    for page in pages:
+        page.locator("#booking-form button[type=submit]").click(no_wait_after=True)
     pages[0].wait_for_timeout(2000)
-    del clicks
     assert Reservation.objects.filter(room=room).count() == 1
     outcomes = sorted("/book/done/" in page.url for page in pages)
     assert outcomes == [False, True]
     loser = next(page for page in pages if "/book/done/" not in page.url)
-    assert loser.locator("[data-refusal]").count() >= 1
+    expect(loser.locator("[data-refusal=slot_taken]")).to_have_count(1)
 
 
 def test_a_manager_approves_a_pending_hall_booking_and_the_user_sees_it(new_page):
+    # Transactional tests flush the database, data migrations included: recreate the roles.
+    importlib.import_module("accounts.migrations.0002_roles").create_roles(django_apps, None)
     manager = UserFactory(is_staff=True)
-    from django.contrib.auth.models import Group
-
     manager.groups.add(Group.objects.get(name="Facility managers"))
     hall = HallFactory(facility__managers=[manager])
     booker = UserFactory()
     start = next_weekday_at(10)
-    from reservations.services import book
-
     reservation = book(
         booker, hall, start, start.replace(hour=12), attendees=40, purpose="수출상담회"
     )
