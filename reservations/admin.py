@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.roles import reads_every_facility
+from accounts.roles import is_facility_manager, reads_every_facility
 from reservations import services
 from reservations.models import Reservation, ReservationEvent, Status
 from rooms.admin import (
@@ -230,6 +230,25 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
+
+    def sees_personal_data(self, request):
+        """Contact phones are for the facility's managers (their own sites only) and superusers."""
+        return request.user.is_superuser or is_facility_manager(request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.sees_personal_data(request):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "contact_phone"]})
+            for name, options in fieldsets
+        ]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if self.sees_personal_data(request):
+            return fields
+        return [f for f in fields if not f.endswith("phone")]
 
     # Bookings are made on the portal under the booking rules and are kept as history:
     # nobody adds, edits or deletes them here. Decisions go through the actions.
