@@ -26,6 +26,15 @@ def test_five_failed_sign_ins_lock_the_account_with_a_way_back(client):
     assert "/accounts/password/reset/" in page
 
 
+def test_the_lock_holds_for_the_account_from_another_address(client):
+    user = UserFactory()
+    for _ in range(5):
+        sign_in(client, user.email, "wrong-password")
+    elsewhere = client.__class__(REMOTE_ADDR="10.9.8.7")
+    assert sign_in(elsewhere, user.email, "correct-horse-battery").status_code == 429
+    assert sign_in(elsewhere, UserFactory().email, "correct-horse-battery").status_code == 302
+
+
 def test_fewer_failures_do_not_lock_and_success_resets_the_count(client):
     user = UserFactory()
     for _ in range(4):
