@@ -103,7 +103,7 @@ def search(request):
     elif form.is_bound:
         rooms = _filtered_rooms(form)
     else:
-        form = SearchForm({})
+        form = SearchForm({"duration": DEFAULT_DURATION})
         form.is_valid()
         rooms = _filtered_rooms(form)
     page = Paginator(rooms, PAGE_SIZE).get_page(request.GET.get("page"))
