@@ -15,7 +15,16 @@ from .validators import (
 
 
 class ProfileFieldsMixin:
-    """Cleans the business number to its digits and checks the phone number."""
+    """Company, business number and phone are required; the number is kept as its digits."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("company", "business_number", "phone"):
+            self.fields[name].required = True
+        self.fields["business_number"].max_length = None
+        # Room for the hyphens of "123-45-67890"; the model field stores 10 digits.
+        self.fields["business_number"].widget.attrs["maxlength"] = 12
+        self.fields["business_number"].validators = []
 
     def clean_business_number(self):
         value = self.cleaned_data.get("business_number", "")
@@ -61,15 +70,6 @@ class SignUpForm(ProfileFieldsMixin, forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }
         help_texts = {"business_number": _("10 digits; hyphens are fine (123-45-67890).")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("company", "business_number", "phone"):
-            self.fields[name].required = True
-        self.fields["business_number"].max_length = None
-        # Room for the hyphens of "123-45-67890"; the model field stores 10 digits.
-        self.fields["business_number"].widget.attrs["maxlength"] = 12
-        self.fields["business_number"].validators = []
 
     def clean(self):
         cleaned = super().clean()
@@ -122,15 +122,6 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }
         help_texts = {"business_number": _("10 digits; hyphens are fine (123-45-67890).")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("company", "business_number", "phone"):
-            self.fields[name].required = True
-        self.fields["business_number"].max_length = None
-        # Room for the hyphens of "123-45-67890"; the model field stores 10 digits.
-        self.fields["business_number"].widget.attrs["maxlength"] = 12
-        self.fields["business_number"].validators = []
 
 
 class DeleteAccountForm(forms.Form):
