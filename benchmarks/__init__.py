@@ -1,0 +1,1 @@
+"""Benchmarks at national scale (run by hand, never in the test suite)."""

@@ -1,6 +1,7 @@
 """Build the benchmark dataset in the database named by DATABASE_URL."""
 
 import argparse
+import os
 import sys
 import time
 
@@ -13,6 +14,7 @@ def main():
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--months", type=int, default=12)
     args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boms.settings")
     django.setup()
     from benchmarks.dataset import DatasetSize, build
 

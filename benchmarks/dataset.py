@@ -19,8 +19,8 @@ from reservations.models import Reservation, ReservationEvent, Status
 from rooms.models import OpeningHours, Room, RoomKind
 
 # Bookings per open day, by region slug; other regions use DEFAULT_DAILY_BOOKINGS.
-DAILY_BOOKINGS = {"seoul": 3.4, "gyeonggi": 3.2, "busan": 2.6, "incheon": 2.5, "daegu": 2.4}
-DEFAULT_DAILY_BOOKINGS = 2.0
+DAILY_BOOKINGS = {"seoul": 5.0, "gyeonggi": 4.8, "busan": 4.0, "incheon": 3.8, "daegu": 3.6}
+DEFAULT_DAILY_BOOKINGS = 3.2
 DURATION_WEIGHTS = {30: 1, 60: 5, 90: 3, 120: 4, 180: 1}
 CANCELLED_SHARE = 0.10
 BENCH_PASSWORD = "bench-password-2026"

@@ -1,0 +1,31 @@
+import pytest
+from django.db.models import Count
+
+from benchmarks.dataset import DatasetSize, build
+from reservations.models import ACTIVE_STATUSES, Reservation, Status
+from tests.factories import HallFactory, RoomFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_builder_writes_valid_non_overlapping_bookings_the_database_accepts():
+    rooms = [*RoomFactory.create_batch(3), HallFactory()]
+    rows = build(DatasetSize(users=20, months=2, scale=0.5), seed=1)
+    assert rows == Reservation.objects.count() > 50
+    by_status = dict(Reservation.objects.values_list("status").annotate(n=Count("pk")))
+    assert set(by_status) <= {Status.APPROVED, Status.PENDING, Status.CANCELLED}
+    assert 0.03 < by_status.get(Status.CANCELLED, 0) / rows < 0.2
+    for room in rooms:
+        active = list(
+            Reservation.objects.filter(room=room, status__in=ACTIVE_STATUSES).order_by("start")
+        )
+        assert all(a.end <= b.start for a, b in zip(active, active[1:], strict=False))
+        assert all(r.attendees <= room.capacity and r.end > r.start for r in active)
+    assert not Reservation.objects.filter(room__kind="standard", status=Status.PENDING).exists()
+
+
+def test_building_again_replaces_the_dataset():
+    RoomFactory()
+    first = build(DatasetSize(users=5, months=1, scale=0.5), seed=3)
+    assert build(DatasetSize(users=5, months=1, scale=0.5), seed=3) == first
+    assert Reservation.objects.count() == first
