@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +49,26 @@ def test_the_containers_collectstatic_step_succeeds_with_debug_off(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "staticfiles.json").exists()
     assert list(tmp_path.glob("css/boms.*.css.gz"))
+
+
+def test_the_containers_gunicorn_command_loads_the_application():
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run(
+        [gunicorn, "--check-config", "-c", "gunicorn.conf.py", "boms.wsgi"],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "false", "SECRET_KEY": "build-only-not-secret"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_manage_py_command_the_containers_run_exists():
+    from django.core.management import get_commands
+
+    text = (ROOT / "Dockerfile").read_text() + (ROOT / "docker-compose.yml").read_text()
+    commands = set(re.findall(r"manage\.py (\w+)", text))
+    assert {"collectstatic", "migrate"} <= commands
+    assert commands <= set(get_commands())

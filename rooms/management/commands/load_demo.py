@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.roles import FACILITY_MANAGERS, MINISTRY_OFFICIALS
 from rooms.models import Facility
@@ -23,11 +24,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sites = list(Facility.objects.filter(code__in=MANAGED_SITES))
         if len(sites) != len(MANAGED_SITES):
-            raise CommandError("Load the registry first: manage.py load_registry")
+            raise CommandError(_("Load the registry first: manage.py load_registry"))
         User = get_user_model()
-        self.stdout.write("Demo accounts (e-mail / password):")
+        self.stdout.write(_("Demo accounts (e-mail / password):"))
         for email, password, name, role in DEMO_ACCOUNTS:
-            user, _ = User.objects.get_or_create(email=email, defaults={"name": name})
+            user, _created = User.objects.get_or_create(email=email, defaults={"name": name})
             user.name = name
             user.company = "BOMS 데모"
             user.business_number = "1208147521"

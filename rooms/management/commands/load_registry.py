@@ -1,14 +1,18 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from rooms.registry import load_registry
 
 
 class Command(BaseCommand):
-    help = "Load or refresh the national registry of regions, districts, sites and rooms."
+    help = (
+        "Load or refresh the national registry: 17 regions, their districts, 1,562 sample "
+        "standard sites (50 with a booth) and the 5 extended halls. Safe to run again."
+    )
 
     def handle(self, *args, **options):
         report = load_registry()
         self.stdout.write(
-            f"Registry: {report.created} created, {report.updated} updated, "
-            f"{report.unchanged} unchanged."
+            _("Registry: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+            % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
         )

@@ -1,0 +1,67 @@
+"""Demo accounts: one per role, created again and again without duplicates."""
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from accounts.models import User
+from accounts.roles import FACILITY_MANAGERS, MINISTRY_OFFICIALS
+from rooms.management.commands.load_demo import DEMO_ACCOUNTS, MANAGED_SITES
+from tests.factories import FacilityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def managed_sites():
+    return [FacilityFactory(code=code) for code in MANAGED_SITES]
+
+
+def test_load_demo_creates_one_account_per_role_and_prints_the_credentials(managed_sites, capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    for email, password, _name, _role in DEMO_ACCOUNTS:
+        assert email in out and password in out
+        assert User.objects.get(email=email).check_password(password)
+    assert not User.objects.get(email="demo@boms.example").is_staff
+    manager = User.objects.get(email="manager@boms.example")
+    assert manager.is_staff and not manager.is_superuser
+    assert list(manager.groups.values_list("name", flat=True)) == [FACILITY_MANAGERS]
+    assert set(manager.managed_facilities.all()) == set(managed_sites)
+    official = User.objects.get(email="official@boms.example")
+    assert official.is_staff and not official.is_superuser
+    assert list(official.groups.values_list("name", flat=True)) == [MINISTRY_OFFICIALS]
+    assert User.objects.get(email="admin@boms.example").is_superuser
+
+
+def test_load_demo_run_twice_leaves_the_same_four_accounts(managed_sites, capsys):
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    manager = User.objects.get(email="manager@boms.example")
+    manager.set_password("changed-by-someone-1")
+    manager.save()
+    call_command("load_demo")
+    assert capsys.readouterr().out == first
+    assert User.objects.count() == 4
+    manager.refresh_from_db()
+    assert manager.check_password("Boms-manager-2026!")
+    assert manager.managed_facilities.count() == len(MANAGED_SITES)
+
+
+@pytest.mark.parametrize(("email", "password"), [(e, p) for e, p, _n, _r in DEMO_ACCOUNTS])
+def test_demo_passwords_pass_the_password_validators(email, password):
+    validate_password(password, User(email=email, name=email.split("@")[0]))
+
+
+def test_demo_staff_open_the_admin(managed_sites, client):
+    call_command("load_demo")
+    for email in ("manager@boms.example", "official@boms.example", "admin@boms.example"):
+        client.force_login(User.objects.get(email=email))
+        assert client.get("/admin/").status_code == 200, email
+
+
+def test_load_demo_before_the_registry_says_what_to_run_first():
+    with translation.override("en"), pytest.raises(CommandError, match="load_registry"):
+        call_command("load_demo")
+    assert not User.objects.exists()
