@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from . import history
 from .models import Reservation
 
 
@@ -13,3 +14,4 @@ def delete_account(user):
     """
     Reservation.objects.filter(booked_by=user).update(company_name="", contact_phone="")
     user.delete()
+    transaction.on_commit(history.changed)

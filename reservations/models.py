@@ -90,6 +90,12 @@ class Reservation(models.Model):
             models.Index(fields=["room", "start"], name="reservation_room_start"),
             models.Index(fields=["booked_by", "start"], name="reservation_user_start"),
             models.Index(fields=["status", "start"], name="reservation_status_start"),
+            # The dashboard's decision times read only bookings a manager decided on.
+            models.Index(
+                fields=["start"],
+                condition=Q(decided_at__isnull=False),
+                name="reservation_decided_start",
+            ),
         ]
 
     def __str__(self):

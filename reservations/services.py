@@ -22,7 +22,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reservations import notifications
+from reservations import history, notifications
 from reservations.availability import blocking_reservations
 from reservations.models import Reservation, ReservationEvent, Status
 from reservations.rules import POLICIES, USER_MAX_UPCOMING, korean_holiday
@@ -271,6 +271,8 @@ def cancel(actor, reservation, reason="") -> Reservation:
         reservation = _transition(
             reservation, actor, Status.CANCELLED, reason, decision_note=reason
         )
+        if history.touches_history(reservation):
+            transaction.on_commit(history.changed)
         transaction.on_commit(lambda: notifications.notify_booker("cancelled", reservation))
     return reservation
 

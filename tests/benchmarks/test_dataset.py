@@ -29,3 +29,24 @@ def test_building_again_replaces_the_dataset():
     first = build(DatasetSize(users=5, months=1, scale=0.5), seed=3)
     assert build(DatasetSize(users=5, months=1, scale=0.5), seed=3) == first
     assert Reservation.objects.count() == first
+
+
+def test_the_roll_ups_match_the_bookings_after_a_build():
+    from django.db.models import Sum
+
+    from accounts.models import User
+    from accounts.validators import business_number_is_valid
+    from dashboard.models import RoomDay, RoomMonth
+
+    RoomFactory.create_batch(2)
+    build(DatasetSize(users=10, months=2, scale=0.5), seed=5)
+    approved = Reservation.objects.filter(status=Status.APPROVED).count()
+    cancelled = Reservation.objects.filter(status=Status.CANCELLED).count()
+
+    for model in (RoomDay, RoomMonth):
+        sums = model.objects.aggregate(approved=Sum("approved"), cancelled=Sum("cancelled"))
+        assert sums == {"approved": approved, "cancelled": cancelled}
+    numbers = User.objects.filter(email__startswith="bench-").values_list(
+        "business_number", flat=True
+    )
+    assert all(business_number_is_valid(number) for number in numbers)

@@ -1,0 +1,434 @@
+"""The dashboard's figures for one scope of rooms and its parts, computed by the database.
+
+Every figure is an aggregate over the room-day roll-up, the opening hours or the
+reservations table; the number of queries depends on neither rooms nor bookings.
+"""
+
+import datetime
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import ExtractHour, ExtractMinute, RowNumber
+from django.utils import timezone
+
+from dashboard.models import RoomDay, RoomMonth
+from dashboard.periods import (
+    Period,
+    month_end,
+    month_start,
+    trend_months,
+    trend_period,
+    working_days,
+)
+from reservations import history
+from reservations.models import Reservation, Status
+from reservations.rules import korean_holiday
+from rooms.models import OpeningHours, Room, RoomKind
+
+ADDITIVE = ("approved", "pending", "rejected", "cancelled", "expired", "booked_minutes",
+            "open_minutes")  # fmt: skip
+STATUS_COUNTERS = ("approved", "pending", "rejected", "cancelled", "expired")
+COMPANIES_CACHE_SECONDS = 24 * 60 * 60
+
+
+@dataclass
+class Figures:
+    sites: int = 0
+    standard: int = 0
+    booths: int = 0
+    halls: int = 0
+    approved: int = 0
+    pending: int = 0
+    rejected: int = 0
+    cancelled: int = 0
+    expired: int = 0
+    booked_minutes: int = 0
+    open_minutes: int = 0
+    median_decision: datetime.timedelta | None = None
+    companies: int = 0
+
+    @property
+    def rooms(self):
+        return self.standard + self.booths + self.halls
+
+    @property
+    def requests(self):
+        return self.approved + self.pending + self.rejected + self.cancelled + self.expired
+
+    @property
+    def booked_hours(self):
+        return self.booked_minutes / 60
+
+    @property
+    def open_hours(self):
+        return self.open_minutes / 60
+
+    @property
+    def utilisation(self):
+        """Booked hours of approved bookings over open hours, or None when nothing was open."""
+        if self.open_minutes <= 0:
+            return None
+        return self.booked_minutes / self.open_minutes
+
+    @property
+    def cancellation_rate(self):
+        """Cancelled bookings over all bookings requested for the period."""
+        if not self.requests:
+            return None
+        return self.cancelled / self.requests
+
+
+@dataclass
+class Month:
+    month: datetime.date
+    requests: int = 0
+    approved: int = 0
+    booked_minutes: int = 0
+    open_minutes: int = 0
+
+    @property
+    def utilisation(self):
+        return self.booked_minutes / self.open_minutes if self.open_minutes > 0 else None
+
+
+@dataclass
+class Report:
+    total: Figures
+    parts: dict = field(default_factory=dict)  # child key -> Figures
+    trend: list = field(default_factory=list)  # Month, oldest first
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    kind: str = ""
+    host_type: str = ""
+
+    def room_lookups(self):
+        lookups = {"is_active": True}
+        if self.kind:
+            lookups["kind"] = self.kind
+        if self.host_type:
+            lookups["facility__host_type"] = self.host_type
+        return lookups
+
+
+def _prefixed(lookups, prefix):
+    return {f"{prefix}{name}": value for name, value in lookups.items()}
+
+
+def _midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _minutes_of_day(name):
+    return ExtractHour(name) * 60 + ExtractMinute(name)
+
+
+class Breakdown:
+    """The rooms matching `scope` (Room lookups) and the filters, split by `part` (a Room path).
+
+    `part` is None for a single room's page: the report then has a total and a trend only.
+    """
+
+    def __init__(self, scope, part, filters, *, today=None):
+        self.scope = scope
+        self.part = part
+        self.filters = filters
+        self.today = today or timezone.localdate()
+        self.lookups = {**filters.room_lookups(), **scope}
+        self.rooms = Room.objects.filter(**self.lookups)
+        self.trend_period = trend_period(self.today)
+
+    def report(self):
+        period = self.filters.period
+        report = Report(total=self._registry_total())
+        parts = defaultdict(Figures)
+        for key, counts in self._registry_parts():
+            parts[key] = counts
+        open_by_part, open_by_weekday = self._open_minutes()
+        trend = {month: Month(month) for month in trend_months(self.today)}
+        for month in trend.values():
+            days = working_days(Period(month.month, month_end(month.month)))
+            month.open_minutes = sum(open_by_weekday[wd] * n for wd, n in days.items())
+        for key, minutes in open_by_part.items():
+            parts[key].open_minutes += minutes
+        for key, day, minutes in self._closed_minutes():
+            if day in period:
+                parts[key].open_minutes -= minutes
+            if day in self.trend_period:
+                trend[day.replace(day=1)].open_minutes -= minutes
+        for key, sums in self._bookings_by_part():
+            for name, value in sums.items():
+                setattr(parts[key], name, value)
+        for row in self._bookings_by_month():
+            month = trend[row.pop("month")]
+            for name, value in row.items():
+                setattr(month, name, value)
+        if self.part:
+            for key, wait in self._median_decisions(by_part=True).items():
+                parts[key].median_decision = wait
+        report.total.median_decision = self._median_decisions(by_part=False).get(None)
+        companies = self._companies()
+        for key, count in companies.items():
+            if key is not None:
+                parts[key].companies = count
+        report.total.companies = companies[None]
+        for name in ADDITIVE:
+            setattr(report.total, name, sum(getattr(part, name) for part in parts.values()))
+        if self.part:
+            report.parts = dict(parts)
+        report.trend = list(trend.values())
+        return report
+
+    def _part_key(self, prefix=""):
+        return F(f"{prefix}{self.part}") if self.part else Value(None, output_field=IntegerField())
+
+    def _registry(self):
+        return {
+            "sites": Count("facility", distinct=True),
+            "standard": Count("pk", filter=Q(kind=RoomKind.STANDARD)),
+            "booths": Count("pk", filter=Q(kind=RoomKind.BOOTH)),
+            "halls": Count("pk", filter=Q(kind=RoomKind.HALL)),
+        }
+
+    def _registry_total(self):
+        return Figures(**self.rooms.aggregate(**self._registry()))
+
+    def _registry_parts(self):
+        if self.part is None:
+            return []
+        rows = self.rooms.values(part_key=F(self.part)).annotate(**self._registry()).order_by()
+        return [(row.pop("part_key"), Figures(**row)) for row in rows]
+
+    def _open_minutes(self):
+        """Open minutes per part in the period, and per weekday for the scope (one week)."""
+        hours = "facility__opening_hours__"
+        minutes = _minutes_of_day(f"{hours}closes") - _minutes_of_day(f"{hours}opens")
+        group = {"weekday": F(f"{hours}weekday")}
+        if self.part:
+            group["part_key"] = F(self.part)
+        rows = (
+            self.rooms.filter(**{f"{hours}isnull": False})
+            .values(**group)
+            .annotate(minutes=Sum(minutes))
+            .order_by()
+        )
+        days = working_days(self.filters.period)
+        by_part, by_weekday = defaultdict(int), defaultdict(int)
+        for row in rows:
+            by_part[row.get("part_key")] += row["minutes"] * days.get(row["weekday"], 0)
+            by_weekday[row["weekday"]] += row["minutes"]
+        return by_part, by_weekday
+
+    def _closed_minutes(self):
+        """(part key, day, minutes) that closures take out of opening hours, per room merged."""
+        window = self.filters.period.span(self.trend_period)
+        start, end = _midnight(window.first), _midnight(window.last + datetime.timedelta(days=1))
+        columns = {"room_key": F("pk"), "site": F("facility_id")}
+        if self.part:
+            columns["part_key"] = F(self.part)
+        facility_wide = self.rooms.filter(
+            facility__closures__room__isnull=True,
+            facility__closures__start__lt=end,
+            facility__closures__end__gt=start,
+        ).values(**columns, closed_from=F("facility__closures__start"),
+                 closed_to=F("facility__closures__end")).order_by()  # fmt: skip
+        own = self.rooms.filter(closures__start__lt=end, closures__end__gt=start).values(
+            **columns, closed_from=F("closures__start"), closed_to=F("closures__end")
+        ).order_by()
+        intervals = defaultdict(list)
+        for row in facility_wide.union(own, all=True):
+            intervals[(row["room_key"], row["site"], row.get("part_key"))].append(
+                (row["closed_from"], row["closed_to"])
+            )
+        if not intervals:
+            return []
+        hours = defaultdict(dict)
+        for opening in OpeningHours.objects.filter(facility_id__in={k[1] for k in intervals}):
+            hours[opening.facility_id][opening.weekday] = (opening.opens, opening.closes)
+        closed = []
+        for (_room, site, part), spans in intervals.items():
+            for closed_from, closed_to in _merged(spans):
+                for day, minutes in _open_minutes_between(
+                    hours[site], closed_from, closed_to, window
+                ):
+                    closed.append((part, day, minutes))
+        return closed
+
+    def _counts(self, model):
+        return model.objects.filter(**_prefixed(self.lookups, "room__"))
+
+    def _bookings_by_part(self):
+        """Booking counts per part: whole months from RoomMonth, the other days from RoomDay."""
+        sums = {name: Sum(name) for name in STATUS_COUNTERS}
+        sums["booked_minutes"] = Sum("approved_minutes")
+        months, days = _split(self.filters.period)
+        pieces = []
+        if months:
+            pieces.append(self._counts(RoomMonth).filter(month__range=months))
+        if days:
+            ranges = Q()
+            for first, last in days:
+                ranges |= Q(day__range=(first, last))
+            pieces.append(self._counts(RoomDay).filter(ranges))
+        grouped = [
+            piece.values(part_key=self._part_key("room__")).annotate(**sums).order_by()
+            for piece in pieces
+        ]
+        totals = defaultdict(lambda: dict.fromkeys(sums, 0))
+        for row in grouped[0].union(*grouped[1:], all=True):
+            key = row.pop("part_key")
+            for name, value in row.items():
+                totals[key][name] += value or 0
+        return totals.items()
+
+    def _bookings_by_month(self):
+        requests = sum((F(name) for name in STATUS_COUNTERS[1:]), F(STATUS_COUNTERS[0]))
+        return list(
+            self._counts(RoomMonth)
+            .filter(month__range=(self.trend_period.first, self.trend_period.last))
+            .values("month")
+            .annotate(
+                requests=Sum(requests),
+                approved=Sum("approved"),
+                booked_minutes=Sum("approved_minutes"),
+            )
+            .order_by()
+        )
+
+    def _reservations(self):
+        period = self.filters.period
+        return Reservation.objects.filter(
+            **_prefixed(self.lookups, "room__"),
+            start__gte=_midnight(period.first),
+            start__lt=_midnight(period.last + datetime.timedelta(days=1)),
+        )
+
+    def _median_decisions(self, *, by_part):
+        """Median time from request to a manager's decision, per part (or for the scope)."""
+        partition = [self._part_key("room__")] if by_part and self.part else None
+        wait = ExpressionWrapper(F("decided_at") - F("created_at"), output_field=DurationField())
+        rows = (
+            self._reservations()
+            .filter(decided_at__isnull=False, status__in=(Status.APPROVED, Status.REJECTED))
+            .annotate(
+                part_key=self._part_key("room__")
+                if partition
+                else Value(None, output_field=IntegerField()),
+                wait=wait,
+                position=Window(RowNumber(), partition_by=partition, order_by=[wait.asc(), "pk"]),
+                size=Window(Count("pk"), partition_by=partition),
+            )
+            .filter(Q(position=(F("size") + 1) / 2) | Q(position=F("size") / 2 + 1))
+            .values_list("part_key", "wait")
+        )
+        middles = defaultdict(list)
+        for key, value in rows:
+            middles[key].append(value)
+        return {
+            key: sum(values, datetime.timedelta()) / len(values) for key, values in middles.items()
+        }
+
+    def _companies(self):
+        """Distinct businesses served: approved bookings that have taken place, by part.
+
+        Past bookings rarely change, so the counts are cached for the day under the
+        history version that those changes bump.
+        """
+        key = self._cache_key("companies")
+        counts = cache.get(key)
+        if counts is None:
+            served = self._reservations().filter(
+                status=Status.APPROVED, start__lt=_midnight(self.today), booked_by__isnull=False
+            )
+            counts = {None: 0} | self._distinct_businesses(served, by_part=False)
+            if self.part:
+                counts |= self._distinct_businesses(served, by_part=True)
+            cache.set(key, counts, COMPANIES_CACHE_SECONDS)
+        return counts
+
+    def _distinct_businesses(self, served, *, by_part):
+        """{part key: businesses} counted over distinct (part, booker) pairs, not over bookings."""
+        pairs = (
+            served.values(
+                part_key=self._part_key("room__") if by_part else Value(None, IntegerField()),
+                booker=F("booked_by_id"),
+            )
+            .distinct()
+            .order_by()
+        )
+        sql, params = pairs.query.sql_with_params()
+        users = connection.ops.quote_name(get_user_model()._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pairs.part_key, COUNT(DISTINCT u.business_number) FROM ({sql}) AS pairs "
+                f"JOIN {users} AS u ON u.id = pairs.booker WHERE u.business_number <> '' "
+                "GROUP BY pairs.part_key",
+                params,
+            )
+            return dict(cursor.fetchall())
+
+    def _cache_key(self, name):
+        parts = (name, sorted((k, str(getattr(v, "pk", v))) for k, v in self.lookups.items()), self.part,
+                 self.filters.period, self.today, history.version())  # fmt: skip
+        return "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _split(period):
+    """The period as a range of whole months (first days) and the day ranges either side."""
+    first_month = month_start(period.first)
+    if first_month < period.first:
+        first_month = month_start(period.first + datetime.timedelta(days=31))
+    last_month = month_start(period.last)
+    if month_end(last_month) > period.last:
+        last_month = month_start(last_month - datetime.timedelta(days=1))
+    if first_month > last_month:
+        return None, [(period.first, period.last)]
+    days = []
+    if period.first < first_month:
+        days.append((period.first, first_month - datetime.timedelta(days=1)))
+    if month_end(last_month) < period.last:
+        days.append((month_end(last_month) + datetime.timedelta(days=1), period.last))
+    return (first_month, last_month), days
+
+
+def _merged(spans):
+    """Overlapping closures of one room, merged so that no minute is taken away twice."""
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _open_minutes_between(hours, start, end, window):
+    """(day, minutes) of opening hours between two instants, within the window's days."""
+    day = max(timezone.localdate(start), window.first)
+    last = min(timezone.localdate(end), window.last)
+    while day <= last:
+        opening = hours.get(day.weekday())
+        if opening and not korean_holiday(day):
+            opens = timezone.make_aware(datetime.datetime.combine(day, opening[0]))
+            closes = timezone.make_aware(datetime.datetime.combine(day, opening[1]))
+            overlap = min(end, closes) - max(start, opens)
+            if overlap > datetime.timedelta():
+                yield day, int(overlap.total_seconds() // 60)
+        day += datetime.timedelta(days=1)
