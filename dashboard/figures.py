@@ -243,15 +243,24 @@ class Breakdown:
         columns = {"room_key": F("pk"), "site": F("facility_id")}
         if self.part:
             columns["part_key"] = F(self.part)
-        facility_wide = self.rooms.filter(
-            facility__closures__room__isnull=True,
-            facility__closures__start__lt=end,
-            facility__closures__end__gt=start,
-        ).values(**columns, closed_from=F("facility__closures__start"),
-                 closed_to=F("facility__closures__end")).order_by()  # fmt: skip
-        own = self.rooms.filter(closures__start__lt=end, closures__end__gt=start).values(
-            **columns, closed_from=F("closures__start"), closed_to=F("closures__end")
-        ).order_by()
+        facility_wide = (
+            self.rooms.filter(
+                facility__closures__room__isnull=True,
+                facility__closures__start__lt=end,
+                facility__closures__end__gt=start,
+            )
+            .values(
+                **columns,
+                closed_from=F("facility__closures__start"),
+                closed_to=F("facility__closures__end"),
+            )
+            .order_by()
+        )
+        own = (
+            self.rooms.filter(closures__start__lt=end, closures__end__gt=start)
+            .values(**columns, closed_from=F("closures__start"), closed_to=F("closures__end"))
+            .order_by()
+        )
         intervals = defaultdict(list)
         for row in facility_wide.union(own, all=True):
             intervals[(row["room_key"], row["site"], row.get("part_key"))].append(

@@ -17,9 +17,7 @@ FIELDS = ("room_id", "day", "approved", "pending", "rejected", "cancelled", "exp
 
 
 def snapshot():
-    return sorted(
-        row for row in RoomDay.objects.values_list(*FIELDS) if any(row[2:])
-    )
+    return sorted(row for row in RoomDay.objects.values_list(*FIELDS) if any(row[2:]))
 
 
 def at(day, hour, minute=0):
