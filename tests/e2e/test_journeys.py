@@ -1,6 +1,7 @@
 """The main journeys in a real browser against a live server on PostgreSQL."""
 
 import importlib
+import re
 
 import pytest
 from django.apps import apps as django_apps
@@ -9,11 +10,12 @@ from playwright.sync_api import expect
 
 from reservations.models import Reservation, Status
 from reservations.services import book
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, serious_accessibility_violations
 from tests.factories import (
     DistrictFactory,
     HallFactory,
     RegionFactory,
+    ReservationFactory,
     RoomFactory,
     UserFactory,
     next_weekday_at,
@@ -136,3 +138,37 @@ def test_a_manager_approves_a_pending_hall_booking_and_the_user_sees_it(new_page
     sign_in(user, booker.email)
     user.goto("/my/")
     assert "승인" in user.content()
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_a_ministry_official_opens_the_dashboard_and_drills_down_to_a_site(
+    new_page, busan_room, viewport
+):
+    importlib.import_module("accounts.migrations.0002_roles").create_roles(django_apps, None)
+    official = UserFactory()
+    official.groups.add(Group.objects.get(name="Ministry officials"))
+    start = next_weekday_at(10)
+    ReservationFactory(room=busan_room, start=start, end=start.replace(hour=12))
+    site = busan_room.facility
+
+    page = new_page(viewport) if viewport else new_page()
+    sign_in(page, official.email)
+    page.get_by_role("link", name="대시보드").click()
+    expect(page.locator("h1")).to_contain_text("전국")
+    assert serious_accessibility_violations(page) == []
+
+    page.select_option("#id_period", "last_12_months")
+    expect(page).to_have_url(re.compile(r"period=last_12_months"))
+    expect(page.locator("#dashboard-body .lead")).to_contain_text("365")
+
+    page.locator("#dashboard-body table.table--figures").get_by_role("link", name="부산").click()
+    expect(page.locator("h1")).to_contain_text("부산")
+    assert "period=last_12_months" in page.url
+    page.get_by_role("link", name="해운대구").click()
+    expect(page.locator("h1")).to_contain_text("해운대구")
+    page.get_by_role("link", name=site.name).click()
+    expect(page.locator("h1")).to_contain_text(site.name)
+    row = page.locator("table.table--figures tbody tr").first
+    expect(row).to_contain_text(busan_room.name)
+    assert serious_accessibility_violations(page) == []
+    assert [e for e in page.console_errors if "ERR_NAME_NOT_RESOLVED" not in e] == []
