@@ -6,7 +6,7 @@ MANAGE = $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install test lint format migrations-check messages clean e2e-deps deploy-check vendor
+.PHONY: run setup install test lint format migrations-check messages clean e2e-deps deploy-check vendor bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,14 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed
+
+$(BIN)/.bench-installed: pyproject.toml $(BIN)/.installed
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+## The benchmark on PostgreSQL (benchmarks/README.md); e.g. BENCH_ARGS="--build --duration 120".
+bench: $(BIN)/.bench-installed
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 ## Set up a local SQLite portal with the national registry and demo accounts, then serve it.
 run: setup

@@ -1,0 +1,91 @@
+"""What a run needs in the database before the load starts, written as a plan for locust.
+
+Sessions are made here, not by signing in over HTTP, so that password hashing and the sign-in
+throttle stay out of the figures; the server accepts them because it shares the database,
+the cache and the SECRET_KEY.
+"""
+
+import datetime
+import secrets
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import MINISTRY_OFFICIALS
+from benchmarks.dataset import BENCH_PASSWORD
+from regions.models import Region
+from reservations.models import Reservation, ReservationEvent
+from reservations.rules import korean_holiday
+from rooms.models import Room, RoomKind
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def session_for(user):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = BACKEND
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def bench_users(prefix, count, **fields):
+    """Users `prefix-NNN@bench.example` without bookings, created once and reused."""
+    users = []
+    for n in range(count):
+        user, created = User.objects.get_or_create(
+            email=f"{prefix}-{n:03d}@bench.example",
+            defaults={"name": f"{prefix} {n}", "company": "벤치마크", **fields},
+        )
+        if created:
+            user.set_password(BENCH_PASSWORD)
+            user.save(update_fields=["password"])
+        users.append(user)
+    forget_bookings(Reservation.objects.filter(booked_by__in=users))
+    return users
+
+
+def forget_bookings(reservations):
+    ReservationEvent.objects.filter(reservation__in=reservations).delete()
+    reservations.delete()
+
+
+def working_days(first, count):
+    """The next `count` weekdays from `first` that are not public holidays."""
+    days, day = [], first
+    while len(days) < count:
+        if day.weekday() < 5 and not korean_holiday(day):
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def plan(*, bookers=200):
+    """Sessions, rooms and days for the locust users; a fresh official and fresh bookers."""
+    official = bench_users("bench-official", 1)[0]
+    official.groups.add(Group.objects.get(name=MINISTRY_OFFICIALS))
+    booking_rooms = list(
+        Room.objects.bookable()
+        .filter(kind=RoomKind.STANDARD, facility__requires_approval=False)
+        .values_list("pk", flat=True)
+    )
+    readers = list(
+        User.objects.filter(email__startswith="bench-0", reservations__isnull=False)
+        .distinct()
+        .order_by("pk")[:50]
+    )
+    today = timezone.localdate()
+    return {
+        "official": session_for(official),
+        "bookers": [session_for(user) for user in bench_users("bench-booker", bookers)],
+        "readers": [session_for(user) for user in readers],
+        "rooms": list(Room.objects.bookable().values_list("pk", flat=True)),
+        "booking_rooms": booking_rooms,
+        "regions": list(Region.objects.values_list("slug", flat=True)),
+        "days": [f"{day:%Y-%m-%d}" for day in working_days(today + datetime.timedelta(days=1), 20)],
+        "csrf": secrets.token_hex(16),
+    }

@@ -1,0 +1,266 @@
+"""`make bench`: the portal under gunicorn with production settings, load from locust, figures.
+
+1. The database (PostgreSQL) gets the registry and, with --build or when empty, a year of bookings.
+2. gunicorn serves it exactly as in production (DEBUG off, whitenoise, gunicorn.conf.py).
+3. Capacity: each page alone, requested back to back by --users connections for
+   --capacity-seconds; its requests/s over /healthz's is its share of the machine's ceiling.
+4. Mix: --users visitors, each pausing 0.5–1.5 s between requests, for --duration seconds:
+   latency percentiles, errors and queries per request (X-DB-Queries) per page.
+5. Contention: --racers users POST the same slot at the same instant.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+import django
+
+from benchmarks.stats import TRIVIAL, PageFigures, percentile, table, verdicts
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+CAPACITY_PAGES = ("healthz", "search partial", "room page", "my reservations",
+                  "dashboard nation", "dashboard region", "booking POST")  # fmt: skip
+MIX_PAGES = CAPACITY_PAGES[1:]
+
+
+def server_environment(args, static_root):
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "boms.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-secret-key-not-for-production-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": args.database_url,
+        "CACHE_URL": args.cache_url,
+        "STATIC_ROOT": static_root,
+        # Plain HTTP on the loopback: no redirect to HTTPS, cookies sent without TLS.
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "QUERY_COUNT_HEADER": "true",
+        "LOG_LEVEL": "WARNING",
+        "EMAIL_URL": "dummymail://",
+        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+    }
+
+
+def prepare_database(args):
+    from django.core.management import call_command
+
+    from benchmarks.dataset import DatasetSize, build
+    from reservations.models import Reservation
+    from rooms.models import Room
+
+    call_command("migrate", verbosity=0)
+    if not Room.objects.exists():
+        call_command("load_registry")
+    if args.build or not Reservation.objects.exists():
+        started = time.monotonic()
+        build(DatasetSize(users=5000, months=12, scale=args.scale), stdout=sys.stdout)
+        print(f"dataset built in {time.monotonic() - started:.0f} s")
+    print(f"{Reservation.objects.count():,} reservations, {Room.objects.count():,} rooms")
+
+
+def start_server(env, port):
+    server = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "boms.wsgi"], cwd=ROOT, env=env
+    )
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not become ready")
+
+
+class MemorySampler(threading.Thread):
+    """Peak resident memory of every gunicorn worker while the load runs."""
+
+    def __init__(self, master_pid):
+        super().__init__(daemon=True)
+        self.master_pid, self.peaks, self.running = master_pid, defaultdict(int), True
+
+    def run(self):
+        import psutil
+
+        master = psutil.Process(self.master_pid)
+        while self.running:
+            for worker in master.children():
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    self.peaks[worker.pid] = max(self.peaks[worker.pid], worker.memory_info().rss)
+            time.sleep(0.5)
+
+
+def locust(args, env, plan_path, record_path, *, pages, seconds, wait):
+    command = [str(VENV_BIN / "locust"), "-f", str(ROOT / "benchmarks/locustfile.py"),
+               "--headless", "--only-summary", "--loglevel", "ERROR",
+               "-u", str(args.users), "-r", str(args.users), "-t", f"{seconds}s",
+               "--host", f"http://127.0.0.1:{args.port}"]  # fmt: skip
+    record_path.write_text("")
+    started = time.monotonic()
+    subprocess.run(
+        command,
+        env={
+            **env,
+            "BENCH_PLAN": str(plan_path),
+            "BENCH_RECORD": str(record_path),
+            "BENCH_PAGES": ",".join(pages),
+            "BENCH_WAIT": "1" if wait else "0",
+        },  # fmt: skip
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    elapsed = time.monotonic() - started
+    lines = [json.loads(line) for line in record_path.read_text().splitlines() if line]
+    return lines, min(elapsed, seconds)
+
+
+def figures(lines, seconds):
+    by_page = defaultdict(list)
+    for line in lines:
+        by_page[line["page"]].append(line)
+    pages = []
+    for name, rows in by_page.items():
+        times = [row["ms"] for row in rows]
+        queries = [row["queries"] for row in rows if row["queries"] is not None]
+        pages.append(
+            PageFigures(
+                name=name,
+                requests=len(rows),
+                errors=sum(1 for row in rows if row["status"] >= 500 or row["status"] == 0),
+                rps=len(rows) / seconds,
+                p50=percentile(times, 0.50),
+                p95=percentile(times, 0.95),
+                p99=percentile(times, 0.99),
+                queries=sum(queries) / len(queries) if queries else None,
+            )
+        )
+    return pages
+
+
+def free_the_bookers():
+    from benchmarks.prepare import forget_bookings
+    from reservations.models import Reservation
+
+    forget_bookings(Reservation.objects.filter(booked_by__email__startswith="bench-booker-"))
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default=os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/boms_bench"))  # fmt: skip
+    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/1")
+    parser.add_argument("--build", action="store_true", help="rebuild the dataset first")
+    parser.add_argument("--scale", type=float, default=1.0, help="bookings per day × scale")
+    parser.add_argument("--users", type=int, default=20, help="concurrent connections")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of mixed load")
+    parser.add_argument("--capacity-seconds", type=int, default=10)
+    parser.add_argument("--racers", type=int, default=200)
+    parser.add_argument("--port", type=int, default=8811)
+    parser.add_argument("--contention-only", action="store_true")
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres"):
+        raise SystemExit("The benchmark runs on PostgreSQL (--database-url postgres://…).")
+    _create_database(args.database_url)
+
+    work = Path(tempfile.mkdtemp(prefix="boms-bench-"))
+    env = server_environment(args, str(work / "static"))
+    os.environ.update(env)
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from benchmarks import contention, prepare
+
+    prepare_database(args)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    plan_path, record_path = work / "plan.json", work / "requests.jsonl"
+    plan_path.write_text(json.dumps(prepare.plan()))
+    connection.close()
+
+    server = start_server(env, args.port)
+    sampler = MemorySampler(server.pid)
+    sampler.start()
+    try:
+        pages = []
+        if not args.contention_only:
+            capacity = {}
+            for page in CAPACITY_PAGES:
+                lines, seconds = locust(args, env, plan_path, record_path, pages=[page],
+                                        seconds=args.capacity_seconds, wait=False)  # fmt: skip
+                capacity[page] = len(lines) / seconds
+                print(f"capacity {page}: {capacity[page]:.0f} req/s")
+            free_the_bookers()
+            # Unmeasured: workers that the capacity runs recycled load their code and templates.
+            locust(args, env, plan_path, record_path, pages=["mix"], seconds=10, wait=True)
+            lines, seconds = locust(args, env, plan_path, record_path, pages=["mix"],
+                                    seconds=args.duration, wait=True)  # fmt: skip
+            pages = figures(lines, seconds)
+            trivial, _ = locust(args, env, plan_path, record_path, pages=[TRIVIAL],
+                                seconds=args.capacity_seconds, wait=True)  # fmt: skip
+            pages += figures(trivial, args.capacity_seconds)
+            for page in pages:
+                page.capacity_rps = capacity.get(page.name)
+            pages.sort(key=lambda page: CAPACITY_PAGES.index(page.name))
+        outcome = contention.race(f"http://127.0.0.1:{args.port}", users=args.racers)
+    finally:
+        sampler.running = False
+        server.terminate()
+        server.wait(timeout=30)
+    report(args, pages, sampler.peaks, outcome)
+    passed = all(ok for *_, ok in verdicts(pages)) if pages else True
+    sys.exit(0 if passed and outcome.passed else 1)
+
+
+def _create_database(url):
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def report(args, pages, peaks, outcome):
+    import multiprocessing
+
+    print()
+    print(f"Machine: {multiprocessing.cpu_count()} cores; {args.users} connections; "
+          f"mix {args.duration} s with 0.5–1.5 s pauses; capacity {args.capacity_seconds} s per page")  # fmt: skip
+    if pages:
+        print(table(pages))
+        print()
+        for name, target, measured, ok in verdicts(pages):
+            print(f"{'PASS' if ok else 'FAIL'}  {name}: {target} (measured {measured})")
+    if peaks:
+        mib = sorted(peak / 2**20 for peak in peaks.values())
+        print(f"\nPeak memory per gunicorn worker: max {mib[-1]:.0f} MiB "
+              f"(workers seen: {len(mib)}; {', '.join(f'{m:.0f}' for m in mib)} MiB)")  # fmt: skip
+    print(
+        f"\nContention: {outcome.attempts} simultaneous POSTs for one slot → "
+        f"{outcome.won} booked, {outcome.just_taken} told “just taken”, "
+        f"{outcome.other_refusals} other refusals, {outcome.server_errors} server errors, "
+        f"{outcome.connection_errors} connection errors; "
+        f"{outcome.rows_in_database} active booking(s) in the database "
+        f"→ {'PASS' if outcome.passed else 'FAIL'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
