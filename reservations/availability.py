@@ -128,5 +128,5 @@ def free_rooms(rooms, start, end):
         start__lt=end,
         end__gt=start,
     )
-    booked = blocking_reservations().filter(room=OuterRef("pk"), start__lt=end, end__gt=start)
+    booked = blocking_reservations().filter(room=OuterRef("pk")).overlapping(start, end)
     return rooms.filter(is_active=True).filter(Exists(opening), ~Exists(closed), ~Exists(booked))
