@@ -2,10 +2,11 @@
 
 1. The database (PostgreSQL) gets the registry and, with --build or when empty, a year of bookings.
 2. gunicorn serves it exactly as in production (DEBUG off, whitenoise, gunicorn.conf.py).
-3. Capacity: each page alone, requested back to back by --users connections for
+3. Mix, after 15 s of unmeasured warm-up: --users visitors, each pausing 0.5–1.5 s between
+   requests, for --duration seconds: latency percentiles, errors and queries per request
+   (X-DB-Queries) per page; /healthz paced the same way for comparison.
+4. Capacity: each page alone, requested back to back by --users connections for
    --capacity-seconds; its requests/s over /healthz's is its share of the machine's ceiling.
-4. Mix: --users visitors, each pausing 0.5–1.5 s between requests, for --duration seconds:
-   latency percentiles, errors and queries per request (X-DB-Queries) per page.
 5. Contention: --racers users POST the same slot at the same instant.
 """
 
@@ -28,9 +29,8 @@ from benchmarks.stats import TRIVIAL, PageFigures, percentile, table, verdicts
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-CAPACITY_PAGES = ("healthz", "search partial", "room page", "my reservations",
+PAGES = ("healthz", "search partial", "room page", "my reservations",
                   "dashboard nation", "dashboard region", "booking POST")  # fmt: skip
-MIX_PAGES = CAPACITY_PAGES[1:]
 
 
 def server_environment(args, static_root):
@@ -199,15 +199,9 @@ def main():
     try:
         pages = []
         if not args.contention_only:
-            capacity = {}
-            for page in CAPACITY_PAGES:
-                lines, seconds = locust(args, env, plan_path, record_path, pages=[page],
-                                        seconds=args.capacity_seconds, wait=False)  # fmt: skip
-                capacity[page] = len(lines) / seconds
-                print(f"capacity {page}: {capacity[page]:.0f} req/s")
             free_the_bookers()
-            # Unmeasured: workers that the capacity runs recycled load their code and templates.
-            locust(args, env, plan_path, record_path, pages=["mix"], seconds=10, wait=True)
+            # Unmeasured: every worker loads its code and compiles its templates first.
+            locust(args, env, plan_path, record_path, pages=["mix"], seconds=15, wait=True)
             lines, seconds = locust(args, env, plan_path, record_path, pages=["mix"],
                                     seconds=args.duration, wait=True)  # fmt: skip
             pages = figures(lines, seconds)
@@ -215,8 +209,11 @@ def main():
                                 seconds=args.capacity_seconds, wait=True)  # fmt: skip
             pages += figures(trivial, args.capacity_seconds)
             for page in pages:
-                page.capacity_rps = capacity.get(page.name)
-            pages.sort(key=lambda page: CAPACITY_PAGES.index(page.name))
+                lines, seconds = locust(args, env, plan_path, record_path, pages=[page.name],
+                                        seconds=args.capacity_seconds, wait=False)  # fmt: skip
+                page.capacity_rps = len(lines) / seconds
+                print(f"capacity {page.name}: {page.capacity_rps:.0f} req/s")
+            pages.sort(key=lambda page: PAGES.index(page.name))
         outcome = contention.race(f"http://127.0.0.1:{args.port}", users=args.racers)
     finally:
         sampler.running = False
