@@ -57,7 +57,8 @@ def upserts(row, sign, vendor):
 
 
 def rebuild_statements(vendor):
-    statements = []
+    # TRUNCATE refuses to run while foreign-key checks of this transaction are deferred.
+    statements = ["SET CONSTRAINTS ALL IMMEDIATE"] if vendor == "postgresql" else []
     for table, (column, bucket) in BUCKETS.items():
         sums = ", ".join(f"SUM{count}" for count in _counts("r", vendor))
         statements += [
