@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import ROLE_LABELS
+from reservations.accounts import delete_account
 
 admin.site.site_header = _("BOMS administration")
 admin.site.site_title = _("BOMS admin")
@@ -112,3 +113,11 @@ class UserAdmin(DjangoUserAdmin):
         names = [_("superuser")] if user.is_superuser else []
         names += [ROLE_LABELS.get(group.name, group.name) for group in user.groups.all()]
         return ", ".join(str(name) for name in names)
+
+    def delete_model(self, request, obj):
+        """Deleting from the admin is deleting an account: the bookings stay, blanked."""
+        delete_account(obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            delete_account(user)

@@ -109,3 +109,28 @@ def test_regions_and_districts_are_readable_by_staff(client, facility_a, user_in
 
     assert regions.status_code == districts.status_code == 200
     assert "서울" in regions.content.decode()
+
+
+@pytest.mark.parametrize("how", ["delete_page", "bulk_action"])
+def test_deleting_a_user_in_the_admin_keeps_their_bookings_without_personal_details(
+    client, superuser, sme_user, how
+):
+    from reservations.models import Reservation
+    from tests.factories import ReservationFactory
+
+    booking = ReservationFactory(booked_by=sme_user, company_name="알파", contact_phone="010-1")
+    client.force_login(superuser)
+
+    if how == "delete_page":
+        url = reverse("admin:accounts_user_delete", args=[sme_user.pk])
+        response = client.post(url, {"post": "yes"})
+    else:
+        response = client.post(
+            reverse("admin:accounts_user_changelist"),
+            {"action": "delete_selected", "_selected_action": [sme_user.pk], "post": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=sme_user.pk).exists()
+    booking = Reservation.objects.get(pk=booking.pk)
+    assert (booking.booked_by, booking.company_name, booking.contact_phone) == (None, "", "")
