@@ -237,10 +237,10 @@ def _create_database(url):
 def report(args, pages, peaks, outcome):
     import multiprocessing
 
-    print()
-    print(f"Machine: {multiprocessing.cpu_count()} cores; {args.users} connections; "
-          f"mix {args.duration} s with 0.5–1.5 s pauses; capacity {args.capacity_seconds} s per page")  # fmt: skip
+    print(f"\nMachine: {multiprocessing.cpu_count()} cores")
     if pages:
+        print(f"{args.users} connections; mix {args.duration} s with 0.5–1.5 s pauses; "
+              f"capacity {args.capacity_seconds} s per page")  # fmt: skip
         print(table(pages))
         print()
         for name, target, measured, ok in verdicts(pages):
