@@ -18,7 +18,7 @@ from accounts.roles import MINISTRY_OFFICIALS
 from benchmarks.dataset import BENCH_PASSWORD
 from regions.models import Region
 from reservations.models import Reservation, ReservationEvent
-from reservations.rules import korean_holiday
+from reservations.rules import POLICIES, korean_holiday
 from rooms.models import Room, RoomKind
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -54,14 +54,20 @@ def forget_bookings(reservations):
     reservations.delete()
 
 
-def working_days(first, count):
-    """The next `count` weekdays from `first` that are not public holidays."""
+def working_days(first, last):
+    """Days from `first` to `last` on which the sites open: weekdays that are not holidays."""
     days, day = [], first
-    while len(days) < count:
+    while day <= last:
         if day.weekday() < 5 and not korean_holiday(day):
             days.append(day)
         day += datetime.timedelta(days=1)
     return days
+
+
+def booking_days(today):
+    """Working days from tomorrow to the last day a standard room can be booked."""
+    window = datetime.timedelta(days=POLICIES[RoomKind.STANDARD].max_days_ahead)
+    return working_days(today + datetime.timedelta(days=1), today + window)
 
 
 def plan(*, bookers=200):
@@ -78,7 +84,6 @@ def plan(*, bookers=200):
         .distinct()
         .order_by("pk")[:50]
     )
-    today = timezone.localdate()
     return {
         "official": session_for(official),
         "bookers": [session_for(user) for user in bench_users("bench-booker", bookers)],
@@ -86,6 +91,6 @@ def plan(*, bookers=200):
         "rooms": list(Room.objects.bookable().values_list("pk", flat=True)),
         "booking_rooms": booking_rooms,
         "regions": list(Region.objects.values_list("slug", flat=True)),
-        "days": [f"{day:%Y-%m-%d}" for day in working_days(today + datetime.timedelta(days=1), 20)],
+        "days": [f"{day:%Y-%m-%d}" for day in booking_days(timezone.localdate())],
         "csrf": secrets.token_hex(16),
     }
