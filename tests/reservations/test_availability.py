@@ -87,6 +87,29 @@ def test_slots_already_begun_today_are_past(monkeypatch):
     assert starts(day.free_slots())[0] == "11:00"
 
 
+def test_window_checks_agree_with_the_day_of_slots_they_skip_building(monkeypatch):
+    room = RoomFactory()
+    nine = next_weekday_at(9)
+    ReservationFactory(room=room, start=nine + HOUR, end=nine + 2 * HOUR)
+    ClosureFactory(facility=room.facility, start=nine + 5 * HOUR, end=nine + 5.5 * HOUR)
+    monkeypatch.setattr(
+        "reservations.availability.timezone.now", lambda: nine + datetime.timedelta(minutes=40)
+    )
+    day = availability([room], nine.date())[room.pk]
+    slots = list(day.slots)
+    half_hour = datetime.timedelta(minutes=30)
+    moments = [nine - HOUR + n * datetime.timedelta(minutes=10) for n in range(72)]
+    for start in moments:
+        for length in range(1, 7):
+            end = start + length * half_hour
+            expected = day.opens <= start < end <= day.closes and all(
+                slot.free for slot in slots if slot.start < end and slot.end > start
+            )
+            assert day.is_free(start, end) == expected, (start, end)
+        expected_next = next((s.start for s in slots if s.free and s.start >= start), None)
+        assert day.next_free_start(start) == expected_next, start
+
+
 def build_national_scale(count=1617):
     district = DistrictFactory()
     facilities = Facility.objects.bulk_create(
