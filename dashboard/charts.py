@@ -83,6 +83,67 @@ def trend(months):
 
 MAP_WIDTH, MAP_HEIGHT = 360, 420
 LATITUDES, LONGITUDES = (33.0, 38.7), (124.5, 130.0)
+LABEL_SIZE = 11  # px, as .chart__map-label
+LABEL_GAP = 3
+
+
+def _label_width(text):
+    """Rough width of a bold label with its white halo: Hangul about an em, Latin 0.7 em."""
+    return 4 + sum(LABEL_SIZE if ord(char) >= 0x1100 else LABEL_SIZE * 0.7 for char in text)
+
+
+def _label_box(x, y, width, anchor):
+    left = {"middle": x - width / 2, "start": x, "end": x - width}[anchor]
+    return (left, y - LABEL_SIZE / 2, left + width, y + LABEL_SIZE / 2)
+
+
+def _overlaps(box, other):
+    return box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
+
+
+def _place_labels(circles):
+    """Put each label on its circle, or beside it where it would cover a label already placed.
+
+    Regions such as Seoul, Incheon and Gyeonggi lie almost on one point; the largest circle keeps
+    its label in the centre and the others move above, below or to a side.
+    """
+    placed = []
+    for circle in circles:
+        x, y, r = circle["x"], circle["y"], circle["r"]
+        width = _label_width(circle["label"])
+        beside = r + LABEL_GAP
+        candidates = [
+            (x, y, "middle"),
+            (x, y - beside - LABEL_SIZE / 2, "middle"),
+            (x, y + beside + LABEL_SIZE / 2, "middle"),
+            (x + beside, y, "start"),
+            (x - beside, y, "end"),
+            (x + beside, y - beside, "start"),
+            (x - beside, y - beside, "end"),
+            (x + beside, y + beside, "start"),
+            (x - beside, y + beside, "end"),
+        ]
+        fits = [
+            (cx, cy, anchor)
+            for cx, cy, anchor in candidates
+            if (box := _label_box(cx, cy, width, anchor))[0] >= 0
+            and box[1] >= 0
+            and box[2] <= MAP_WIDTH
+            and box[3] <= MAP_HEIGHT
+        ] or candidates[:1]
+        label_x, label_y, anchor = next(
+            (
+                candidate
+                for candidate in fits
+                if not any(
+                    _overlaps(_label_box(*candidate[:2], width, candidate[2]), box)
+                    for box in placed
+                )  # fmt: skip
+            ),
+            fits[0],
+        )
+        placed.append(_label_box(label_x, label_y, width, anchor))
+        circle.update(label_x=round(label_x, 1), label_y=round(label_y, 1), anchor=anchor)
 
 
 def bubbles(items):
@@ -107,4 +168,5 @@ def bubbles(items):
         )
     # Small circles last, so that they sit on top of the large ones.
     circles.sort(key=lambda circle: -circle["r"])
+    _place_labels(circles)
     return {"circles": circles, "width": MAP_WIDTH, "height": MAP_HEIGHT, "legend": legend()}
