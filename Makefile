@@ -32,6 +32,7 @@ setup: install
 	DEBUG=true $(MANAGE) migrate --noinput
 	DEBUG=true $(MANAGE) load_registry
 	DEBUG=true $(MANAGE) load_demo
+	DEBUG=true $(MANAGE) load_demo_activity
 
 ## Run the whole test suite against DATABASE_URL (default: SQLite).
 test: install

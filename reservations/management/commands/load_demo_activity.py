@@ -1,0 +1,113 @@
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reservations import synthetic
+from reservations.availability import availability
+from reservations.models import Reservation, Status
+from reservations.rules import SLOT
+from rooms.models import Room
+
+DEMO_BOOKER = "demo@boms.example"
+COMPANIES = 12
+USERS = 40
+SCALE = 0.08  # of the benchmark's bookings per day: about one booking in three open days a room
+MONTHS_BACK = 3
+DAYS_AHEAD = 14
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill a database without bookings with a few months of demo activity at every site, "
+        "and give the demo user bookings of their own."
+    )
+
+    def handle(self, *args, **options):
+        if Reservation.objects.exists():
+            self.stdout.write(_("Bookings already exist; demo activity left as it is."))
+            return
+        booker = get_user_model().objects.filter(email=DEMO_BOOKER).first()
+        if booker is None:
+            raise CommandError(_("Create the demo accounts first: manage.py load_demo"))
+        today = timezone.localdate()
+        first = today.replace(day=1)
+        for _month in range(MONTHS_BACK):
+            first = (first - datetime.timedelta(days=1)).replace(day=1)
+        with transaction.atomic():
+            companies = _company_users()
+            rows = synthetic.rows(
+                list(synthetic.days_between(first, today + datetime.timedelta(days=DAYS_AHEAD))),
+                list(companies), random.Random(2026), now=timezone.now(), scale=SCALE,
+                purpose="데모 회의", company_of=companies.__getitem__,
+            )  # fmt: skip
+            count = synthetic.bulk_insert(rows)
+            own = _bookings_of(booker, today)
+        self.stdout.write(
+            _("Demo activity: %(count)s bookings from %(first)s, %(own)s of them the demo user's.")
+            % {"count": f"{count + own:,}", "first": first.isoformat(), "own": own}
+        )
+
+
+def _company_users():
+    """{user id: company} for the staff of the demo companies; they cannot sign in."""
+    User = get_user_model()
+    for n in range(USERS):
+        company = n % COMPANIES
+        user = User(
+            email=f"demo-company-{n:02d}@boms.example",
+            name=f"데모 직원 {n}",
+            company=f"데모 기업 {company + 1}",
+            business_number=synthetic.business_number(900 + company),
+            phone="010-0000-0000",
+        )
+        user.set_unusable_password()
+        user.save()
+    return dict(
+        User.objects.filter(email__startswith="demo-company-")
+        .order_by("pk")
+        .values_list("pk", "company")
+    )
+
+
+def _bookings_of(booker, today):
+    """A meeting last week, one the day after tomorrow, and a hall event awaiting the manager."""
+    standard = Room.objects.get(facility__code="STD-11-0001", kind="standard")
+    hall = Room.objects.get(facility__code="HALL-1")
+    wanted = [
+        (standard, today - datetime.timedelta(days=7), -1, "거래처 화상 회의", 6),
+        (standard, today + datetime.timedelta(days=2), 1, "투자 유치 화상 회의", 4),
+        (hall, today + datetime.timedelta(days=9), 1, "신제품 설명회", 40),
+    ]
+    for room, day, step, purpose, attendees in wanted:
+        length = datetime.timedelta(hours=2 if room.kind == "hall" else 1)
+        start = _free_start(room, day, step, length)
+        Reservation.objects.create(
+            room=room,
+            booked_by=booker,
+            start=start,
+            end=start + length,
+            attendees=min(room.capacity, attendees),
+            purpose=purpose,
+            company_name=booker.company,
+            contact_phone=booker.phone,
+            status=Status.PENDING if room.kind == "hall" else Status.APPROVED,
+        )
+    return len(wanted)
+
+
+def _free_start(room, day, step, length):
+    """The first start of `length` free on `day`, or on the days after (step 1) or before (-1)."""
+    needed = length // SLOT
+    while True:
+        # Slots of a past day count as free here: the meeting took place then.
+        midnight = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        slots = availability([room], day, now=min(timezone.now(), midnight))[room.pk].slots
+        for index in range(len(slots) - needed + 1):
+            if all(slot.free for slot in slots[index : index + needed]):
+                return slots[index].start
+        day += datetime.timedelta(days=step)

@@ -1,0 +1,137 @@
+"""Plausible bookings for the demo and the benchmark, written in bulk rather than booked.
+
+Bookings of one room never overlap and lie within its opening hours, so the database's
+constraints accept them all; the spread follows real use: busier in Seoul and Gyeonggi,
+working days only, mostly 1–2 hour meetings, about 10% cancelled, extended halls and sites
+that need approval pending or approved. They skip the booking rules on purpose (a generated
+company may hold more upcoming bookings than a person could book).
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.validators import business_number_is_valid
+from reservations.models import Reservation, Status
+from reservations.rules import SLOT
+from rooms.models import OpeningHours, Room, RoomKind
+
+# Bookings per open day, by region slug; other regions use DEFAULT_DAILY_BOOKINGS.
+DAILY_BOOKINGS = {"seoul": 5.0, "gyeonggi": 4.8, "busan": 4.0, "incheon": 3.8, "daegu": 3.6}
+DEFAULT_DAILY_BOOKINGS = 3.2
+DURATION_WEIGHTS = {30: 1, 60: 5, 90: 3, 120: 4, 180: 1}
+CANCELLED_SHARE = 0.10
+COLUMNS = (
+    "room_id",
+    "booked_by_id",
+    "start",
+    "end",
+    "attendees",
+    "purpose",
+    "company_name",
+    "contact_phone",
+    "status",
+    "decided_at",
+    "decision_note",
+    "created_at",
+    "updated_at",
+)
+
+
+def business_number(company):
+    """A registration number with a valid check digit, one per company number."""
+    stem = f"{100 + company % 800:03d}81{company:04d}"
+    return next(stem + d for d in "0123456789" if business_number_is_valid(stem + d))
+
+
+def days_between(first, last):
+    day = first
+    while day <= last:
+        yield day
+        day += datetime.timedelta(days=1)
+
+
+def rows(days, bookers, rng, *, now, scale=1.0, purpose, company_of):
+    """Every room's bookings on `days` as tuples in COLUMNS order.
+
+    `bookers` are user ids; `company_of(user_id)` names the company a booking is made for.
+    Rooms and opening hours are read here, before the first row: the rows may be written
+    with COPY on the same connection, which can run no other query meanwhile.
+    """
+    hours = _opening_hours()
+    rooms = list(Room.objects.select_related("facility__district__region").order_by("pk"))
+
+    def generate():
+        for room in rooms:
+            rate = DAILY_BOOKINGS.get(room.facility.district.region.slug, DEFAULT_DAILY_BOOKINGS)
+            yield from _room_bookings(
+                room, hours.get(room.facility_id, {}), days, rate * scale, bookers, rng, now,
+                purpose, company_of,
+            )  # fmt: skip
+
+    return generate()
+
+
+def bulk_insert(rows):
+    """Write rows (COLUMNS order) with bulk_create; the benchmark COPYs them on PostgreSQL."""
+    objects = [Reservation(**dict(zip(COLUMNS, row, strict=True))) for row in rows]
+    Reservation.objects.bulk_create(objects, batch_size=2000)
+    return len(objects)
+
+
+def _opening_hours():
+    hours = {}
+    for facility_id, weekday, opens, closes in OpeningHours.objects.values_list(
+        "facility_id", "weekday", "opens", "closes"
+    ):
+        hours.setdefault(facility_id, {})[weekday] = (opens, closes)
+    return hours
+
+
+def _room_bookings(room, weekly_hours, days, rate, bookers, rng, now, purpose, company_of):
+    durations, weights = zip(*DURATION_WEIGHTS.items(), strict=True)
+    for day in days:
+        hours = weekly_hours.get(day.weekday())
+        if hours is None:
+            continue
+        opens = timezone.make_aware(datetime.datetime.combine(day, hours[0]))
+        closes = timezone.make_aware(datetime.datetime.combine(day, hours[1]))
+        wanted = min(int(rng.expovariate(1 / rate) + 0.5), 6)
+        cursor = opens
+        for _ in range(wanted):
+            cursor += SLOT * rng.choice((0, 0, 1, 2))
+            length = datetime.timedelta(minutes=rng.choices(durations, weights)[0])
+            if room.kind == RoomKind.HALL:
+                length *= 2
+            if cursor + length > closes:
+                break
+            start, end = cursor, cursor + length
+            cursor = end
+            requested = start - datetime.timedelta(hours=rng.randint(2, 24 * 20))
+            status, decided = _status(room, start, requested, now, rng)
+            booker = rng.choice(bookers)
+            yield (
+                room.pk,
+                booker,
+                start,
+                end,
+                rng.randint(1, room.capacity),
+                purpose,
+                company_of(booker),
+                "010-0000-0000",
+                status,
+                decided,
+                "",
+                requested,
+                requested,
+            )
+
+
+def _status(room, start, requested, now, rng):
+    if rng.random() < CANCELLED_SHARE:
+        return Status.CANCELLED, None
+    if room.kind == RoomKind.HALL or room.facility.requires_approval:
+        if start > now and rng.random() < 0.5:
+            return Status.PENDING, None
+        return Status.APPROVED, requested + datetime.timedelta(hours=rng.randint(1, 48))
+    return Status.APPROVED, None
