@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone, translation
 
 from accounts.models import User
@@ -33,6 +33,8 @@ def test_every_room_gets_bookings_that_never_overlap(demo_sites):
         active = list(room.reservations.filter(status__in=ACTIVE_STATUSES).order_by("start"))
         assert active, room
         assert all(a.end <= b.start for a, b in zip(active, active[1:], strict=False))
+    assert not Reservation.objects.filter(created_at__gte=F("start")).exists()
+    assert not Reservation.objects.filter(decided_at__lt=F("created_at")).exists()
     approved = Reservation.objects.filter(status=Status.APPROVED).count()
     assert RoomDay.objects.aggregate(n=Sum("approved"))["n"] == approved
 
