@@ -18,7 +18,7 @@ from accounts.models import new_calendar_token
 from reservations import calendar, services
 from reservations.models import Reservation
 
-PAST_PER_PAGE = 20
+PER_PAGE = 20
 FEED_HISTORY = datetime.timedelta(days=90)
 
 
@@ -42,8 +42,12 @@ def _ics_response(reservations, *, calendar_name, filename):
 def reservation_list(request):
     now = timezone.now()
     mine = Reservation.objects.booked_by(request.user).select_related("room__facility")
-    upcoming = mine.filter(end__gt=now).order_by("start")
-    past = Paginator(mine.filter(end__lte=now).order_by("-start"), PAST_PER_PAGE).get_page(
+    # Both lists are paged: a company account can gather many bookings, and the page's work
+    # must not grow with them.
+    upcoming = Paginator(mine.filter(end__gt=now).order_by("start", "pk"), PER_PAGE).get_page(
+        request.GET.get("upcoming")
+    )
+    past = Paginator(mine.filter(end__lte=now).order_by("-start", "-pk"), PER_PAGE).get_page(
         request.GET.get("page")
     )
     feed_url = request.build_absolute_uri(reverse("mine:feed", args=[request.user.calendar_token]))

@@ -86,6 +86,29 @@ def test_past_bookings_are_paginated(owner_client, owner):
     assert nonsense.status_code == 200
 
 
+def test_upcoming_bookings_are_paginated_and_each_list_keeps_the_others_page(owner_client, owner):
+    for days in range(23):
+        ReservationFactory(
+            booked_by=owner,
+            start=next_weekday_at(9, days_ahead=days + 1),
+            end=next_weekday_at(10, days_ahead=days + 1),
+            status=Status.CANCELLED,
+        )
+    for days in range(25):
+        past_reservation(owner, days_ago=days + 2)
+
+    first = owner_client.get(reverse("mine:list"), {"page": 2})
+    later = owner_client.get(reverse("mine:list"), {"upcoming": 2, "page": 2})
+
+    upcoming = first.context["upcoming"].object_list
+    assert len(upcoming) == 20
+    assert [r.start for r in upcoming] == sorted(r.start for r in upcoming)
+    assert 'href="?upcoming=2&amp;page=2"' in first.content.decode()
+    assert len(later.context["upcoming"].object_list) == 3
+    assert later.context["upcoming"].object_list[0].start > upcoming[-1].start
+    assert 'href="?page=1&amp;upcoming=2"' in later.content.decode()
+
+
 def test_cancel_shows_a_confirmation_first(owner_client, owner):
     reservation = ReservationFactory(booked_by=owner)
 
