@@ -19,6 +19,7 @@ from benchmarks.dataset import BENCH_PASSWORD
 from regions.models import Region
 from reservations.models import Reservation, ReservationEvent
 from reservations.rules import POLICIES, korean_holiday
+from reservations.synthetic import days_between
 from rooms.models import Room, RoomKind
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -56,12 +57,9 @@ def forget_bookings(reservations):
 
 def working_days(first, last):
     """Days from `first` to `last` on which the sites open: weekdays that are not holidays."""
-    days, day = [], first
-    while day <= last:
-        if day.weekday() < 5 and not korean_holiday(day):
-            days.append(day)
-        day += datetime.timedelta(days=1)
-    return days
+    return [
+        day for day in days_between(first, last) if day.weekday() < 5 and not korean_holiday(day)
+    ]
 
 
 def booking_days(today):

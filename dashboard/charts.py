@@ -92,9 +92,13 @@ def _label_width(text):
     return 4 + sum(LABEL_SIZE if ord(char) >= 0x1100 else LABEL_SIZE * 0.7 for char in text)
 
 
-def _label_box(x, y, width, anchor):
+def _label_box(x, y, anchor, width):
     left = {"middle": x - width / 2, "start": x, "end": x - width}[anchor]
     return (left, y - LABEL_SIZE / 2, left + width, y + LABEL_SIZE / 2)
+
+
+def _inside(box):
+    return box[0] >= 0 and box[1] >= 0 and box[2] <= MAP_WIDTH and box[3] <= MAP_HEIGHT
 
 
 def _overlaps(box, other):
@@ -123,26 +127,17 @@ def _place_labels(circles):
             (x + beside, y + beside, "start"),
             (x - beside, y + beside, "end"),
         ]
-        fits = [
-            (cx, cy, anchor)
-            for cx, cy, anchor in candidates
-            if (box := _label_box(cx, cy, width, anchor))[0] >= 0
-            and box[1] >= 0
-            and box[2] <= MAP_WIDTH
-            and box[3] <= MAP_HEIGHT
-        ] or candidates[:1]
-        label_x, label_y, anchor = next(
+        options = [(candidate, _label_box(*candidate, width)) for candidate in candidates]
+        inside = [option for option in options if _inside(option[1])] or options[:1]
+        (label_x, label_y, anchor), box = next(
             (
-                candidate
-                for candidate in fits
-                if not any(
-                    _overlaps(_label_box(*candidate[:2], width, candidate[2]), box)
-                    for box in placed
-                )  # fmt: skip
+                option
+                for option in inside
+                if not any(_overlaps(option[1], other) for other in placed)
             ),
-            fits[0],
+            inside[0],
         )
-        placed.append(_label_box(label_x, label_y, width, anchor))
+        placed.append(box)
         circle.update(label_x=round(label_x, 1), label_y=round(label_y, 1), anchor=anchor)
 
 

@@ -28,8 +28,11 @@ from rooms.models import Facility, Room
 SITES_PER_PAGE = 50
 
 
-def officials_only(view):
-    """Ministry officials and superusers; others get 403, anonymous visitors the sign-in page."""
+def dashboard_page(view):
+    """A read-only page for ministry officials and superusers, answering HTMX with its figures.
+
+    Others get 403, anonymous visitors the sign-in page.
+    """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -39,7 +42,7 @@ def officials_only(view):
             raise PermissionDenied(_("The dashboard is for ministry officials."))
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return require_safe(vary_on_headers("HX-Request")(wrapper))
 
 
 @dataclass
@@ -118,9 +121,7 @@ def _room_parts(facility):
     return parts
 
 
-@require_safe
-@officials_only
-@vary_on_headers("HX-Request")
+@dashboard_page
 def nation(request):
     level = Level(
         title=gettext_lazy("Nationwide"),
@@ -136,9 +137,7 @@ def nation(request):
     return _page(request, level)
 
 
-@require_safe
-@officials_only
-@vary_on_headers("HX-Request")
+@dashboard_page
 def nation_sites(request):
     level = Level(
         title=gettext_lazy("All sites"),
@@ -153,9 +152,7 @@ def nation_sites(request):
     return _page(request, level)
 
 
-@require_safe
-@officials_only
-@vary_on_headers("HX-Request")
+@dashboard_page
 def region(request, slug):
     region = get_object_or_404(Region, slug=slug)
     level = Level(
@@ -171,9 +168,7 @@ def region(request, slug):
     return _page(request, level)
 
 
-@require_safe
-@officials_only
-@vary_on_headers("HX-Request")
+@dashboard_page
 def region_sites(request, slug):
     region = get_object_or_404(Region, slug=slug)
     level = Level(
@@ -189,9 +184,7 @@ def region_sites(request, slug):
     return _page(request, level)
 
 
-@require_safe
-@officials_only
-@vary_on_headers("HX-Request")
+@dashboard_page
 def district(request, code):
     district = get_object_or_404(District.objects.select_related("region"), code=code)
     region = district.region
@@ -207,9 +200,7 @@ def district(request, code):
     return _page(request, level)
 
 
-@require_safe
-@officials_only
-@vary_on_headers("HX-Request")
+@dashboard_page
 def site(request, code):
     site = get_object_or_404(Facility.objects.select_related("district__region"), code=code)
     district, region = site.district, site.district.region
@@ -228,9 +219,7 @@ def site(request, code):
     return _page(request, level)
 
 
-@require_safe
-@officials_only
-@vary_on_headers("HX-Request")
+@dashboard_page
 def room(request, pk):
     room = get_object_or_404(Room.objects.select_related("facility__district__region"), pk=pk)
     site = room.facility

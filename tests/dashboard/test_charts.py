@@ -20,7 +20,7 @@ from rooms.registry import load_registry
 def label_boxes(chart):
     return {
         circle["label"]: _label_box(
-            circle["label_x"], circle["label_y"], _label_width(circle["label"]), circle["anchor"]
+            circle["label_x"], circle["label_y"], circle["anchor"], _label_width(circle["label"])
         )
         for circle in chart["circles"]
     }

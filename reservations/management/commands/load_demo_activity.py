@@ -2,6 +2,7 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -56,17 +57,18 @@ class Command(BaseCommand):
 def _company_users():
     """{user id: company} for the staff of the demo companies; they cannot sign in."""
     User = get_user_model()
-    for n in range(USERS):
-        company = n % COMPANIES
-        user = User(
+    staff = [
+        User(
             email=f"demo-company-{n:02d}@boms.example",
             name=f"데모 직원 {n}",
-            company=f"데모 기업 {company + 1}",
-            business_number=synthetic.business_number(900 + company),
+            company=f"데모 기업 {n % COMPANIES + 1}",
+            business_number=synthetic.business_number(900 + n % COMPANIES),
             phone="010-0000-0000",
+            password=make_password(None),
         )
-        user.set_unusable_password()
-        user.save()
+        for n in range(USERS)
+    ]
+    User.objects.bulk_create(staff)
     return dict(
         User.objects.filter(email__startswith="demo-company-")
         .order_by("pk")
