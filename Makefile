@@ -49,12 +49,14 @@ format: install
 migrations-check: install
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
+LOCALISED_APPS = accounts regions rooms reservations portal dashboard backoffice web
+
 ## Refresh the Korean catalogues after changing translatable strings (needs GNU gettext).
 messages: install
-	for app in accounts regions rooms reservations dashboard; do \
-		[ -d $$app ] && (cd $$app && DEBUG=true ../$(BIN)/django-admin makemessages -l ko -l en --settings=boms.settings --pythonpath=..) ; \
+	for app in $(LOCALISED_APPS); do \
+		mkdir -p $$app/locale && (cd $$app && DEBUG=true ../$(BIN)/django-admin makemessages -l ko --no-obsolete --settings=boms.settings --pythonpath=..) ; \
 	done; true
-	DEBUG=true $(BIN)/django-admin makemessages -l ko -l en --settings=boms.settings --pythonpath=. --ignore='.venv/*' --ignore='*/migrations/*' --ignore='accounts/*' --ignore='regions/*' --ignore='rooms/*' --ignore='reservations/*' --ignore='dashboard/*' --ignore='node_modules/*'
+	DEBUG=true $(BIN)/django-admin makemessages -l ko --no-obsolete --settings=boms.settings --pythonpath=. --ignore='.venv/*' --ignore='*/migrations/*' $(foreach app,$(LOCALISED_APPS),--ignore='$(app)/*') --ignore='node_modules/*' --ignore='benchmarks/*' --ignore='tests/*'
 	DEBUG=true $(MANAGE) compilemessages --ignore='.venv/*'
 
 clean:

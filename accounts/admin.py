@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import ROLE_LABELS
-from reservations.accounts import delete_account
+from accounts.services import delete_account
 
 admin.site.site_header = _("BOMS administration")
 admin.site.site_title = _("BOMS admin")

@@ -11,8 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from reservations.accounts import delete_account as delete_account_and_keep_bookings
-
+from . import services
 from .forms import DeleteAccountForm, EmailAuthenticationForm, ProfileForm, SignUpForm
 
 
@@ -101,7 +100,7 @@ def delete_account(request):
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
-        delete_account_and_keep_bookings(user)
+        services.delete_account(user)
         messages.success(request, _("Your account has been deleted."))
         return redirect("home")
     return render(request, "accounts/delete_account.html", {"form": form})

@@ -6,8 +6,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
-    path("my/", include("reservations.mine_urls")),
-    path("book/", include("reservations.urls")),
     path("dashboard/", include("dashboard.urls")),
-    path("", include("rooms.urls")),
+    path("", include("portal.urls")),
 ]

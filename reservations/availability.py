@@ -1,16 +1,24 @@
-"""Free and busy time of rooms, in a fixed number of queries whatever the number of rooms."""
+"""Free and busy time of rooms, in a fixed number of queries whatever the number of rooms.
+
+What takes time out of a day comes from the booking rules (`reservations.rules`): the opening
+hours, public holidays, closures, the bookings that hold their slot, and the past.
+"""
+
+from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reservations.models import Reservation, Status
-from reservations.rules import SLOT, korean_holiday
-from rooms.models import Closure, OpeningHours
+from reservations import rules
+from reservations.rules import SLOT, BookingRequest
+from rooms.calendar import at
+from rooms.models import Room
 
 
 @dataclass(frozen=True)
@@ -21,8 +29,11 @@ class Slot:
     reason: str = ""
 
 
+Busy = tuple[datetime.datetime, datetime.datetime, str]
+
+
 @dataclass
-class RoomDay:
+class DaySchedule:
     """A room's opening day; its half-hour slots are worked out only when asked for.
 
     A search asks of twenty rooms whether one window is free, so it looks at two or three
@@ -34,29 +45,33 @@ class RoomDay:
     opens: datetime.datetime | None
     closes: datetime.datetime | None
     closed_reason: str = ""
-    busy: list[tuple[datetime.datetime, datetime.datetime, str]] = field(default_factory=list)
+    busy: list[Busy] = field(default_factory=list)
     now: datetime.datetime | None = None
 
     @cached_property
-    def slots(self):
+    def slots(self) -> list[Slot]:
         return list(self._slots())
 
-    def free_slots(self):
+    def free_slots(self) -> list[Slot]:
         return [slot for slot in self.slots if slot.free]
 
-    def is_free(self, start, end):
-        if self.opens is None or start < self.opens or end > self.closes or end <= start:
+    def is_free(self, start: datetime.datetime, end: datetime.datetime) -> bool:
+        if self.opens is None or self.closes is None:
+            return False
+        if start < self.opens or end > self.closes or end <= start:
             return False
         return all(slot.free for slot in self._slots(start, end))
 
-    def next_free_start(self, after):
+    def next_free_start(self, after: datetime.datetime) -> datetime.datetime | None:
         return next(
             (slot.start for slot in self._slots(after) if slot.free and slot.start >= after), None
         )
 
-    def _slots(self, after=None, before=None):
+    def _slots(
+        self, after: datetime.datetime | None = None, before: datetime.datetime | None = None
+    ) -> Iterator[Slot]:
         """The slots that end after `after` and begin before `before`, in order."""
-        if self.opens is None:
+        if self.opens is None or self.closes is None:
             return
         start = self.opens
         if after is not None and after > start:
@@ -64,94 +79,58 @@ class RoomDay:
         while start + SLOT <= self.closes and (before is None or start < before):
             end = start + SLOT
             reason = next((why for s, e, why in self.busy if s < end and e > start), "")
-            if not reason and start < self.now:
+            if (
+                not reason
+                and self.now is not None
+                and rules.NOT_IN_THE_PAST.is_past(start, self.now)
+            ):
                 reason = _("Past")
             yield Slot(start, end, not reason, reason)
             start = end
 
 
-def _aware(day, time):
-    return timezone.make_aware(datetime.datetime.combine(day, time))
-
-
-def blocking_reservations():
-    """Active bookings that hold their slot: a pending one lapses once its start has passed."""
-    return Reservation.objects.active().exclude(status=Status.PENDING, start__lte=timezone.now())
-
-
-def availability(rooms, day, *, now=None):
-    """{room id: RoomDay} for `day`: four queries, however many rooms."""
+def availability(
+    rooms: Iterable[Room], day: datetime.date, *, now: datetime.datetime | None = None
+) -> dict[int, DaySchedule]:
+    """{room id: DaySchedule} for `day`: four queries, however many rooms."""
     now = now or timezone.now()
-    rooms = [(room.pk, room.facility_id) for room in rooms]
-    facility_ids = {facility_id for _, facility_id in rooms}
-    room_ids = [pk for pk, _ in rooms]
-    day_start = _aware(day, datetime.time.min)
+    pairs = [(room.pk, room.facility_id) for room in rooms]
+    facility_ids = {facility_id for _, facility_id in pairs}
+    day_start = at(day, datetime.time.min)
     day_end = day_start + datetime.timedelta(days=1)
 
-    hours = {
-        row.facility_id: row
-        for row in OpeningHours.objects.filter(
-            facility_id__in=facility_ids, weekday=day.weekday()
-        ).order_by()
-    }
-    closures = list(
-        Closure.objects.filter(facility_id__in=facility_ids)
-        .overlapping(day_start, day_end)
-        .order_by()
-    )
+    hours = rules.OPENING_HOURS.hours_on(facility_ids, day)
+    closures = rules.CLOSURES.during(facility_ids, day_start, day_end)
     booked = _("Booked")
-    bookings = {}
-    for room_id, start, end in (
-        blocking_reservations()
-        .filter(room_id__in=room_ids)
-        .overlapping(day_start, day_end)
-        .order_by()
-        .values_list("room_id", "start", "end")
-    ):
-        bookings.setdefault(room_id, []).append((start, end, booked))
+    bookings = rules.SLOT_FREE.busy([pk for pk, _ in pairs], day_start, day_end, now)
+    holiday = rules.HOLIDAYS.name(day)
 
-    holiday = korean_holiday(day)
     result = {}
-    for room_id, facility_id in rooms:
+    for room_id, facility_id in pairs:
         opening = hours.get(facility_id)
         if opening is None or holiday:
-            result[room_id] = RoomDay(room_id, day, None, None, holiday or _("Closed"))
+            result[room_id] = DaySchedule(room_id, day, None, None, holiday or _("Closed"))
             continue
-        opens, closes = _aware(day, opening.opens), _aware(day, opening.closes)
-        room_closures = [
-            c for c in closures if c.facility_id == facility_id and c.room_id in (None, room_id)
-        ]
+        opens, closes = at(day, opening.opens), at(day, opening.closes)
+        room_closures = [c for c in closures if c.affects(room_id, facility_id)]
         whole_day = next((c for c in room_closures if c.start <= opens and c.end >= closes), None)
         if whole_day:
-            result[room_id] = RoomDay(room_id, day, None, None, whole_day.reason)
+            result[room_id] = DaySchedule(room_id, day, None, None, whole_day.reason)
             continue
-        busy = bookings.get(room_id, []) + [(c.start, c.end, c.reason) for c in room_closures]
-        result[room_id] = RoomDay(room_id, day, opens, closes, "", busy, now)
+        busy = [(start, end, booked) for start, end in bookings.get(room_id, [])]
+        busy += [(c.start, c.end, c.reason) for c in room_closures]
+        result[room_id] = DaySchedule(room_id, day, opens, closes, "", busy, now)
     return result
 
 
-def free_rooms(rooms, start, end):
+def free_rooms(
+    rooms: QuerySet[Room],
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    attendees: int | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Room]:
     """`rooms` narrowed, in the database, to those bookable for the whole of [start, end)."""
-    local_start, local_end = timezone.localtime(start), timezone.localtime(end)
-    day = local_start.date()
-    if end <= start or local_end - datetime.timedelta(microseconds=1) >= _aware(
-        day + datetime.timedelta(days=1), datetime.time.min
-    ):
-        return rooms.none()
-    if korean_holiday(day):
-        return rooms.none()
-    closing_time = local_end.time()
-    opening = OpeningHours.objects.filter(
-        facility=OuterRef("facility"),
-        weekday=day.weekday(),
-        opens__lte=local_start.time(),
-        closes__gte=closing_time,
-    )
-    closed = Closure.objects.filter(
-        Q(room__isnull=True) | Q(room=OuterRef("pk")),
-        facility=OuterRef("facility"),
-        start__lt=end,
-        end__gt=start,
-    )
-    booked = blocking_reservations().filter(room=OuterRef("pk")).overlapping(start, end)
-    return rooms.filter(is_active=True).filter(Exists(opening), ~Exists(closed), ~Exists(booked))
+    request = BookingRequest(start, end, now or timezone.now(), attendees=attendees)
+    return rules.admit(rooms, request)

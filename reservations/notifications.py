@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from reservations.calendar import reservations_ics
+from reservations.ics import reservations_ics
 
 SUBJECTS = {
     "booked": _("Booking confirmed"),

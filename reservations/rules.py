@@ -1,13 +1,33 @@
-"""Booking policy as data: a ministry policy change is a one-line edit here."""
+"""The booking policy: its numbers per room kind, and each rule a booking must pass, stated once.
+
+A rule is one object holding its check of one booking (`check`, which raises BookingError) and,
+side by side, its queryset form (`admit`: the rooms it lets be booked for a request), so that the
+database can filter by it. The booking service checks RULES in order; `availability.free_rooms`
+narrows rooms by the same RULES; the day timeline reads the rules that take time out of a day
+(opening hours, holidays, closures, bookings, the past); the room page asks BOOKING_WINDOW how far
+ahead it may offer slots; the booker's cancel link asks BOOKER_CANCELLATION. A policy change is a
+change here, and only here.
+"""
+
+from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-import holidays
-from django.utils.translation import get_language
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from rooms.models import RoomKind
+from reservations.models import ACTIVE_STATUSES, Reservation, Status
+from rooms.calendar import at, korean_holiday
+from rooms.models import Closure, OpeningHours, Room, RoomKind
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SLOT = datetime.timedelta(minutes=30)
 USER_MAX_UPCOMING = 5
@@ -38,12 +58,425 @@ POLICIES = {
 }
 
 
-@cache
-def _calendar(language):
-    return holidays.country_holidays("KR", language=language)
+class BookingError(ValidationError):
+    """A booking rule refused the change; the message is for the user."""
 
 
-def korean_holiday(day):
-    """The public holiday's name in the active language, or None on an ordinary day."""
-    language = "en_US" if (get_language() or "ko").startswith("en") else "ko"
-    return _calendar(language).get(day)
+def refusal(code: str, message: Any, **params: Any) -> BookingError:
+    return BookingError(message, code=code, params=params or None)
+
+
+def needs_approval(room: Room) -> bool:
+    return room.facility.requires_approval or POLICIES[room.kind].always_needs_approval
+
+
+def holding(now: datetime.datetime) -> QuerySet[Reservation]:
+    """Bookings that hold their time: active ones, but a pending one lapses at its start."""
+    return Reservation.objects.active().exclude(status=Status.PENDING, start__lte=now)
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """A period someone asks a room for: what every rule examines.
+
+    The free-room search may leave `attendees` and `user` open; a booking always gives both.
+    """
+
+    start: datetime.datetime
+    end: datetime.datetime
+    now: datetime.datetime
+    attendees: int | None = None
+    user: User | None = None
+
+    @cached_property
+    def local_start(self) -> datetime.datetime:
+        return timezone.localtime(self.start)
+
+    @cached_property
+    def local_end(self) -> datetime.datetime:
+        return timezone.localtime(self.end)
+
+    @property
+    def day(self) -> datetime.date:
+        return self.local_start.date()
+
+    @property
+    def today(self) -> datetime.date:
+        return timezone.localdate(self.now)
+
+    @property
+    def duration(self) -> datetime.timedelta:
+        return self.end - self.start
+
+
+class Rule:
+    """One condition of bookability: refuses with `code`, filters rooms with `admit`."""
+
+    code = ""
+
+    def check(self, request: BookingRequest, room: Room) -> None:
+        raise NotImplementedError
+
+    def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+        raise NotImplementedError
+
+
+class PeriodRule(Rule):
+    """A rule about the requested period alone: it refuses every room or none."""
+
+    def check_period(self, request: BookingRequest) -> None:
+        raise NotImplementedError
+
+    def check(self, request: BookingRequest, room: Room) -> None:
+        self.check_period(request)
+
+    def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+        try:
+            self.check_period(request)
+        except BookingError:
+            return rooms.none()
+        return rooms
+
+
+class KindRule(Rule):
+    """A rule that depends on the room's kind only: the database filters on the kinds it admits."""
+
+    def check_kind(self, request: BookingRequest, kind: str) -> None:
+        raise NotImplementedError
+
+    def check(self, request: BookingRequest, room: Room) -> None:
+        self.check_kind(request, room.kind)
+
+    def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+        kinds = []
+        for kind in RoomKind.values:
+            try:
+                self.check_kind(request, kind)
+            except BookingError:
+                continue
+            kinds.append(kind)
+        return rooms.filter(kind__in=kinds)
+
+
+class UserRule(Rule):
+    """A rule about the booker's own bookings; without a booker (a search) it admits every room."""
+
+    def check_user(self, request: BookingRequest, user: User) -> None:
+        raise NotImplementedError
+
+    def check(self, request: BookingRequest, room: Room) -> None:
+        if request.user is not None:
+            self.check_user(request, request.user)
+
+    def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+        if request.user is None:
+            return rooms
+        try:
+            self.check_user(request, request.user)
+        except BookingError:
+            return rooms.none()
+        return rooms
+
+
+class ActiveRoom(Rule):
+    code = "inactive_room"
+
+    def check(self, request: BookingRequest, room: Room) -> None:
+        if not room.is_active:
+            raise refusal(self.code, _("This room is not available for booking."))
+
+    def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+        return rooms.filter(is_active=True)
+
+
+class EndsAfterStart(PeriodRule):
+    code = "too_short"
+
+    def check_period(self, request: BookingRequest) -> None:
+        if request.end <= request.start:
+            raise refusal(self.code, _("The booking must end after it starts."))
+
+
+class OnTheGrid(PeriodRule):
+    code = "off_grid"
+
+    def check_period(self, request: BookingRequest) -> None:
+        for moment in (request.local_start, request.local_end):
+            if moment.minute % 30 or moment.second or moment.microsecond:
+                raise refusal(self.code, _("Bookings start and end on the hour or the half hour."))
+
+
+class NotInThePast(PeriodRule):
+    code = "past"
+
+    def check_period(self, request: BookingRequest) -> None:
+        if self.is_past(request.start, request.now):
+            raise refusal(self.code, _("A booking cannot start in the past."))
+
+    def is_past(self, start: datetime.datetime, now: datetime.datetime) -> bool:
+        return start < now
+
+
+class WithinBookingWindow(KindRule):
+    code = "too_far_ahead"
+
+    def last_day(self, kind: str, today: datetime.date) -> datetime.date:
+        """The last day a room of this kind can be booked for, seen from `today`."""
+        return today + datetime.timedelta(days=POLICIES[kind].max_days_ahead)
+
+    def check_kind(self, request: BookingRequest, kind: str) -> None:
+        if request.day > self.last_day(kind, request.today):
+            raise refusal(
+                self.code,
+                _("This room can be booked at most %(days)s days ahead."),
+                days=POLICIES[kind].max_days_ahead,
+            )
+
+
+class NotOnAHoliday(PeriodRule):
+    code = "holiday"
+
+    def name(self, day: datetime.date) -> str | None:
+        return korean_holiday(day)
+
+    def check_period(self, request: BookingRequest) -> None:
+        holiday = self.name(request.day)
+        if holiday:
+            raise refusal(self.code, _("The facility is closed on %(holiday)s."), holiday=holiday)
+
+
+class WithinOpeningHours(Rule):
+    code = "outside_hours"
+
+    def hours_on(self, facility_ids: Iterable[int], day: datetime.date) -> dict[int, OpeningHours]:
+        """{facility id: its opening hours on `day`}; a facility closed that weekday is absent."""
+        return {
+            hours.facility_id: hours
+            for hours in OpeningHours.objects.filter(
+                facility_id__in=facility_ids, weekday=day.weekday()
+            ).order_by()
+        }
+
+    def _refuse(self) -> BookingError:
+        return refusal(self.code, _("The booking must be within the facility's opening hours."))
+
+    def check(self, request: BookingRequest, room: Room) -> None:
+        hours = self.hours_on([room.facility_id], request.day).get(room.facility_id)
+        if (
+            hours is None
+            or request.local_end.date() != request.day
+            or request.local_start.time() < hours.opens
+            or request.local_end.time() > hours.closes
+        ):
+            raise self._refuse()
+
+    def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+        # A period that ends at midnight or later is not within one day's opening hours.
+        if request.local_end - datetime.timedelta(microseconds=1) >= at(
+            request.day + datetime.timedelta(days=1), datetime.time.min
+        ):
+            return rooms.none()
+        opening = OpeningHours.objects.filter(
+            facility=OuterRef("facility"),
+            weekday=request.day.weekday(),
+            opens__lte=request.local_start.time(),
+            closes__gte=request.local_end.time(),
+        )
+        return rooms.filter(Exists(opening))
+
+
+class MinimumDuration(KindRule):
+    code = "too_short"
+
+    def check_kind(self, request: BookingRequest, kind: str) -> None:
+        shortest = POLICIES[kind].min_duration
+        if request.duration < shortest:
+            raise refusal(
+                self.code,
+                _("A booking lasts at least %(minutes)s minutes."),
+                minutes=int(shortest.total_seconds() // 60),
+            )
+
+
+class MaximumDuration(KindRule):
+    code = "too_long"
+
+    def check_kind(self, request: BookingRequest, kind: str) -> None:
+        longest = POLICIES[kind].max_duration
+        if longest is not None and request.duration > longest:
+            raise refusal(
+                self.code,
+                _("This room can be booked for at most %(hours)s hours at a time."),
+                hours=f"{longest.total_seconds() / 3600:g}",
+            )
+
+
+class SomeoneAttends(Rule):
+    code = "no_attendees"
+
+    def check(self, request: BookingRequest, room: Room) -> None:
+        if request.attendees is None or request.attendees < 1:
+            raise refusal(self.code, _("At least one person must attend."))
+
+    def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+        if request.attendees is not None and request.attendees < 1:
+            return rooms.none()
+        return rooms
+
+
+class WithinCapacity(Rule):
+    code = "too_many_attendees"
+
+    def check(self, request: BookingRequest, room: Room) -> None:
+        if request.attendees is not None and request.attendees > room.capacity:
+            raise refusal(
+                self.code,
+                _("This room holds at most %(capacity)s people."),
+                capacity=room.capacity,
+            )
+
+    def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+        if request.attendees is None:
+            return rooms
+        return rooms.filter(capacity__gte=request.attendees)
+
+
+class NotClosed(Rule):
+    code = "closed"
+
+    def during(
+        self, facility_ids: Iterable[int], start: datetime.datetime, end: datetime.datetime
+    ) -> list[Closure]:
+        """Closures of these facilities, or of their rooms, that overlap [start, end)."""
+        return list(
+            Closure.objects.filter(facility_id__in=facility_ids).overlapping(start, end).order_by()
+        )
+
+    def check(self, request: BookingRequest, room: Room) -> None:
+        if Closure.objects.affecting_room(room).overlapping(request.start, request.end).exists():
+            raise refusal(self.code, _("The room is closed at that time."))
+
+    def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+        closed = Closure.objects.affecting(OuterRef("pk"), OuterRef("facility")).overlapping(
+            request.start, request.end
+        )
+        return rooms.filter(~Exists(closed))
+
+
+class NoOwnOverlap(UserRule):
+    code = "user_overlap"
+
+    def check_user(self, request: BookingRequest, user: User) -> None:
+        mine = holding(request.now).filter(booked_by=user)
+        if mine.overlapping(request.start, request.end).exists():
+            raise refusal(self.code, _("You already have a booking at that time."))
+
+
+class UpcomingLimit(UserRule):
+    code = "user_limit"
+
+    def check_user(self, request: BookingRequest, user: User) -> None:
+        upcoming = holding(request.now).filter(booked_by=user, end__gt=request.now)
+        if upcoming.count() >= USER_MAX_UPCOMING:
+            raise refusal(
+                self.code,
+                _("You can hold at most %(limit)s upcoming bookings."),
+                limit=USER_MAX_UPCOMING,
+            )
+
+
+class SlotFree(Rule):
+    code = "slot_taken"
+
+    def busy(
+        self,
+        room_ids: Iterable[int],
+        start: datetime.datetime,
+        end: datetime.datetime,
+        now: datetime.datetime,
+    ) -> dict[int, list[tuple[datetime.datetime, datetime.datetime]]]:
+        """{room id: [(start, end)]} of the bookings that hold time in [start, end)."""
+        held: dict[int, list[tuple[datetime.datetime, datetime.datetime]]] = {}
+        rows = (
+            holding(now)
+            .filter(room_id__in=room_ids)
+            .overlapping(start, end)
+            .order_by()
+            .values_list("room_id", "start", "end")
+        )
+        for room_id, booked_from, booked_to in rows:
+            held.setdefault(room_id, []).append((booked_from, booked_to))
+        return held
+
+    def taken(self) -> BookingError:
+        return refusal(
+            self.code,
+            _("This slot was just taken by someone else. Please choose another time."),
+        )
+
+    def check(self, request: BookingRequest, room: Room) -> None:
+        if holding(request.now).filter(room=room).overlapping(request.start, request.end).exists():
+            raise self.taken()
+
+    def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+        held = holding(request.now).filter(room=OuterRef("pk"))
+        return rooms.filter(~Exists(held.overlapping(request.start, request.end)))
+
+
+ACTIVE_ROOM = ActiveRoom()
+NOT_IN_THE_PAST = NotInThePast()
+BOOKING_WINDOW = WithinBookingWindow()
+HOLIDAYS = NotOnAHoliday()
+OPENING_HOURS = WithinOpeningHours()
+CLOSURES = NotClosed()
+SLOT_FREE = SlotFree()
+
+# In the order a booking is checked: the first rule it breaks gives the user's message.
+RULES: tuple[Rule, ...] = (
+    ACTIVE_ROOM,
+    EndsAfterStart(),
+    OnTheGrid(),
+    NOT_IN_THE_PAST,
+    BOOKING_WINDOW,
+    HOLIDAYS,
+    OPENING_HOURS,
+    MinimumDuration(),
+    MaximumDuration(),
+    SomeoneAttends(),
+    WithinCapacity(),
+    CLOSURES,
+    NoOwnOverlap(),
+    UpcomingLimit(),
+    SLOT_FREE,
+)
+
+
+def check(request: BookingRequest, room: Room) -> None:
+    """Raise BookingError for the first rule the booking breaks."""
+    for rule in RULES:
+        rule.check(request, room)
+
+
+def admit(rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+    """`rooms` narrowed, in the database, to those every rule lets be booked for the request."""
+    for rule in RULES:
+        rooms = rule.admit(rooms, request)
+    return rooms
+
+
+class BookerCancellation:
+    """A booker cancels their own active booking until it starts."""
+
+    def check(self, reservation: Reservation, now: datetime.datetime) -> None:
+        if reservation.start <= now:
+            raise refusal("past", _("The booking has already started."))
+
+    def allows(self, reservation: Reservation, now: datetime.datetime) -> bool:
+        return reservation.status in ACTIVE_STATUSES and reservation.start > now
+
+    def condition(self, now: datetime.datetime) -> Q:
+        """The queryset form of `allows`, e.g. to annotate a list of bookings."""
+        return Q(status__in=ACTIVE_STATUSES, start__gt=now)
+
+
+BOOKER_CANCELLATION = BookerCancellation()

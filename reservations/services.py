@@ -1,32 +1,40 @@
-"""Every change of a booking's status: book, approve, reject, cancel, lapse.
+"""Every change of a booking's status: book, approve, reject, cancel, lapse, and closing a room.
 
 Each function runs in one transaction, checks who may act, moves the status only along
 ALLOWED edges (compare-and-set, so a concurrent change is detected), writes the audit
 event and schedules e-mail for after the commit. Nothing else writes Reservation.status.
+Whether a booking may be made is for the rules (`reservations.rules`), asked here.
 
 No double booking: the database refuses overlapping active bookings of a room (an
 exclusion constraint on PostgreSQL, triggers on SQLite); book() locks the room row first
 so concurrent bookings of one room queue up, and turns a refusal, or a deadlock between
-two inserts, into BookingError("slot_taken").
+two inserts, into the rules' "slot taken".
 
 Lapsing: a pending booking that nobody decided before its start is moved to EXPIRED by
 lapse_undecided() (run by `manage.py lapse_undecided` every few minutes, and by book()
-for the room being booked). Until then, availability already treats it as free.
+for the room being booked). Until then, the rules already treat it as free.
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reservations import history, notifications
-from reservations.availability import blocking_reservations
+from reservations import history, notifications, rules
 from reservations.models import Reservation, ReservationEvent, Status
-from reservations.rules import POLICIES, USER_MAX_UPCOMING, korean_holiday
-from rooms.models import Closure, OpeningHours, Room
+from reservations.rules import BookingError, BookingRequest, needs_approval, refusal
+from rooms.models import Closure, Room
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ALLOWED = {
     Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.CANCELLED, Status.EXPIRED},
@@ -37,98 +45,26 @@ ALLOWED = {
 RACE_SQLSTATES = {"40P01", "40001"}
 
 
-class BookingError(ValidationError):
-    """A booking rule refused the change; the message is for the user."""
-
-
-def _error(code, message, **params):
-    return BookingError(message, code=code, params=params or None)
-
-
-def manages(user, room):
+def manages(user: User, room: Room) -> bool:
     return user.is_superuser or room.facility.managers.filter(pk=user.pk).exists()
 
 
-def needs_approval(room):
-    return room.facility.requires_approval or POLICIES[room.kind].always_needs_approval
+def _after_commit(send: Callable[..., None], *args: object) -> None:
+    """Send mail once the change is committed: a failing mail server never undoes or fails it.
+
+    Django logs a failed send, with its traceback, under the name of `send`.
+    """
+
+    def deliver() -> None:
+        send(*args)
+
+    deliver.__qualname__ = send.__qualname__
+    transaction.on_commit(deliver, robust=True)
 
 
-def check_booking_rules(user, room, start, end, attendees, *, now=None):
-    """Raise BookingError for the first rule the booking breaks."""
-    now = now or timezone.now()
-    policy = POLICIES[room.kind]
-    if not room.is_active:
-        raise _error("inactive_room", _("This room is not available for booking."))
-    if end <= start:
-        raise _error("too_short", _("The booking must end after it starts."))
-    local_start, local_end = timezone.localtime(start), timezone.localtime(end)
-    for moment in (local_start, local_end):
-        if moment.minute % 30 or moment.second or moment.microsecond:
-            raise _error("off_grid", _("Bookings start and end on the hour or the half hour."))
-    if start < now:
-        raise _error("past", _("A booking cannot start in the past."))
-    day = local_start.date()
-    last_day = timezone.localdate(now) + datetime.timedelta(days=policy.max_days_ahead)
-    if day > last_day:
-        raise _error(
-            "too_far_ahead",
-            _("This room can be booked at most %(days)s days ahead."),
-            days=policy.max_days_ahead,
-        )
-    holiday = korean_holiday(day)
-    if holiday:
-        raise _error("holiday", _("The facility is closed on %(holiday)s."), holiday=holiday)
-    hours = OpeningHours.objects.filter(facility_id=room.facility_id, weekday=day.weekday()).first()
-    if (
-        hours is None
-        or local_end.date() != day
-        or local_start.time() < hours.opens
-        or local_end.time() > hours.closes
-    ):
-        raise _error("outside_hours", _("The booking must be within the facility's opening hours."))
-    duration = end - start
-    if duration < policy.min_duration:
-        raise _error(
-            "too_short",
-            _("A booking lasts at least %(minutes)s minutes."),
-            minutes=int(policy.min_duration.total_seconds() // 60),
-        )
-    if policy.max_duration is not None and duration > policy.max_duration:
-        raise _error(
-            "too_long",
-            _("This room can be booked for at most %(hours)s hours at a time."),
-            hours=f"{policy.max_duration.total_seconds() / 3600:g}",
-        )
-    if attendees is None or attendees < 1:
-        raise _error("no_attendees", _("At least one person must attend."))
-    if attendees > room.capacity:
-        raise _error(
-            "too_many_attendees",
-            _("This room holds at most %(capacity)s people."),
-            capacity=room.capacity,
-        )
-    if Closure.objects.affecting_room(room).overlapping(start, end).exists():
-        raise _error("closed", _("The room is closed at that time."))
-    mine = blocking_reservations().filter(booked_by=user)
-    if mine.overlapping(start, end).exists():
-        raise _error("user_overlap", _("You already have a booking at that time."))
-    if mine.filter(end__gt=now).count() >= USER_MAX_UPCOMING:
-        raise _error(
-            "user_limit",
-            _("You can hold at most %(limit)s upcoming bookings."),
-            limit=USER_MAX_UPCOMING,
-        )
-    if blocking_reservations().filter(room=room).overlapping(start, end).exists():
-        raise _slot_taken()
-
-
-def _slot_taken():
-    return _error(
-        "slot_taken", _("This slot was just taken by someone else. Please choose another time.")
-    )
-
-
-def _record(reservation, actor, from_status, to_status, note=""):
+def _record(
+    reservation: Reservation, actor: User | None, from_status: str, to_status: str, note: str = ""
+) -> None:
     ReservationEvent.objects.create(
         reservation=reservation,
         actor=actor,
@@ -139,7 +75,15 @@ def _record(reservation, actor, from_status, to_status, note=""):
 
 
 def book(
-    user, room, start, end, *, attendees, purpose, company_name="", contact_phone=""
+    user: User,
+    room: Room,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    attendees: int,
+    purpose: str,
+    company_name: str = "",
+    contact_phone: str = "",
 ) -> Reservation:
     now = timezone.now()
     try:
@@ -152,7 +96,7 @@ def book(
             )
             get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).exists()
             lapse_undecided(now=now, rooms=[room])
-            check_booking_rules(user, room, start, end, attendees, now=now)
+            rules.check(BookingRequest(start, end, now, attendees=attendees, user=user), room)
             status = Status.PENDING if needs_approval(room) else Status.APPROVED
             reservation = Reservation.objects.create(
                 room=room,
@@ -167,25 +111,27 @@ def book(
             )
             _record(reservation, user, "", status)
             kind = "requested" if status == Status.PENDING else "booked"
-            transaction.on_commit(lambda: notifications.notify_booker(kind, reservation))
+            _after_commit(notifications.notify_booker, kind, reservation)
             if status == Status.PENDING:
-                transaction.on_commit(lambda: notifications.notify_managers(reservation))
+                _after_commit(notifications.notify_managers, reservation)
     except IntegrityError as error:
         if "reservation_no_overlap" in str(error):
-            raise _slot_taken() from error
+            raise rules.SLOT_FREE.taken() from error
         raise
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) in RACE_SQLSTATES:
-            raise _slot_taken() from error
+            raise rules.SLOT_FREE.taken() from error
         raise
     return reservation
 
 
-def _transition(reservation, actor, to_status, note="", **fields):
+def _transition(
+    reservation: Reservation, actor: User | None, to_status: str, note: str = "", **fields: object
+) -> Reservation:
     """Compare-and-set the status; refuse when the edge is not allowed or the row moved."""
     from_status = reservation.status
-    if to_status not in ALLOWED.get(from_status, set()):
-        raise _error(
+    if to_status not in ALLOWED.get(Status(from_status), set()):
+        raise refusal(
             "invalid_transition",
             _("A booking that is “%(status)s” cannot be changed that way."),
             status=Status(from_status).label,
@@ -195,7 +141,7 @@ def _transition(reservation, actor, to_status, note="", **fields):
         status=to_status, updated_at=now, **fields
     )
     if changed != 1:
-        raise _error(
+        raise refusal(
             "invalid_transition", _("This booking was changed meanwhile. Please reload the page.")
         )
     reservation.refresh_from_db()
@@ -203,28 +149,23 @@ def _transition(reservation, actor, to_status, note="", **fields):
     return reservation
 
 
-def _require_manager(actor, reservation):
+def _require_manager(actor: User, reservation: Reservation) -> None:
     if not manages(actor, reservation.room):
         raise PermissionDenied(_("Only the facility's managers can decide on this booking."))
 
 
-def approve(actor, reservation, note="") -> Reservation:
+def approve(actor: User, reservation: Reservation, note: str = "") -> Reservation:
     with transaction.atomic():
         _require_manager(actor, reservation)
         now = timezone.now()
         if reservation.start <= now:
-            raise _error(
+            raise refusal(
                 "past", _("The booking has already started; it can no longer be approved.")
             )
-        if not reservation.room.is_active:
-            raise _error("inactive_room", _("This room is not available for booking."))
-        if (
-            reservation.status == Status.PENDING
-            and Closure.objects.affecting_room(reservation.room)
-            .overlapping(reservation.start, reservation.end)
-            .exists()
-        ):
-            raise _error("closed", _("The room is closed at that time."))
+        request = BookingRequest(reservation.start, reservation.end, now)
+        rules.ACTIVE_ROOM.check(request, reservation.room)
+        if reservation.status == Status.PENDING:
+            rules.CLOSURES.check(request, reservation.room)
         reservation = _transition(
             reservation,
             actor,
@@ -234,16 +175,16 @@ def approve(actor, reservation, note="") -> Reservation:
             decided_at=now,
             decision_note=note,
         )
-        transaction.on_commit(lambda: notifications.notify_booker("approved", reservation))
+        _after_commit(notifications.notify_booker, "approved", reservation)
     return reservation
 
 
-def reject(actor, reservation, reason) -> Reservation:
+def reject(actor: User, reservation: Reservation, reason: str) -> Reservation:
     reason = (reason or "").strip()
     with transaction.atomic():
         _require_manager(actor, reservation)
         if not reason:
-            raise _error("reason_required", _("Please give the booker a reason."))
+            raise refusal("reason_required", _("Please give the booker a reason."))
         reservation = _transition(
             reservation,
             actor,
@@ -253,31 +194,32 @@ def reject(actor, reservation, reason) -> Reservation:
             decided_at=timezone.now(),
             decision_note=reason,
         )
-        transaction.on_commit(lambda: notifications.notify_booker("rejected", reservation))
+        _after_commit(notifications.notify_booker, "rejected", reservation)
     return reservation
 
 
-def cancel(actor, reservation, reason="") -> Reservation:
+def cancel(actor: User, reservation: Reservation, reason: str = "") -> Reservation:
     """The booker cancels until the start; a manager cancels an active booking with a reason."""
     reason = (reason or "").strip()
     with transaction.atomic():
         if reservation.booked_by_id == actor.pk and reservation.booked_by_id is not None:
-            if reservation.start <= timezone.now():
-                raise _error("past", _("The booking has already started."))
+            rules.BOOKER_CANCELLATION.check(reservation, timezone.now())
         else:
             _require_manager(actor, reservation)
             if not reason:
-                raise _error("reason_required", _("Please give the booker a reason."))
+                raise refusal("reason_required", _("Please give the booker a reason."))
         reservation = _transition(
             reservation, actor, Status.CANCELLED, reason, decision_note=reason
         )
         if history.touches_history(reservation):
             transaction.on_commit(history.changed)
-        transaction.on_commit(lambda: notifications.notify_booker("cancelled", reservation))
+        _after_commit(notifications.notify_booker, "cancelled", reservation)
     return reservation
 
 
-def lapse_undecided(now=None, rooms=None) -> int:
+def lapse_undecided(
+    now: datetime.datetime | None = None, rooms: Iterable[Room] | None = None
+) -> int:
     """Expire pending bookings whose start has passed; return how many."""
     now = now or timezone.now()
     pending = Reservation.objects.filter(status=Status.PENDING, start__lte=now)
@@ -294,7 +236,55 @@ def lapse_undecided(now=None, rooms=None) -> int:
                 lapsed += 1
                 reservation.status = Status.EXPIRED
                 _record(reservation, None, Status.PENDING, Status.EXPIRED, note)
-                transaction.on_commit(
-                    lambda r=reservation: notifications.notify_booker("expired", r)
-                )
+                _after_commit(notifications.notify_booker, "expired", reservation)
     return lapsed
+
+
+def bookings_under(closure: Closure, now: datetime.datetime | None = None) -> list[Reservation]:
+    """Active bookings that the closure overlaps and that have not ended yet."""
+    bookings = (
+        Reservation.objects.active()
+        .overlapping(closure.start, closure.end)
+        .filter(end__gt=now or timezone.now())
+    )
+    if closure.room_id:
+        bookings = bookings.filter(room_id=closure.room_id)
+    else:
+        bookings = bookings.filter(room__facility_id=closure.facility_id)
+    return list(bookings.select_related("room__facility", "booked_by").order_by("start", "pk"))
+
+
+@dataclass
+class ClosureOutcome:
+    """What closing did: the bookings it cancelled, and those it could not, with the reason."""
+
+    closure: Closure
+    cancelled: list[Reservation] = field(default_factory=list)
+    refused: list[tuple[Reservation, BookingError | PermissionDenied]] = field(default_factory=list)
+
+
+def close(actor: User, closure: Closure) -> ClosureOutcome:
+    """Save the closure and cancel, with its reason, the bookings it covers that have not ended.
+
+    The rooms it closes are locked first, as book() locks them, so that no booking can slip in
+    between: a booking made meanwhile either committed before (and is cancelled here) or sees
+    the closure. A booking that changed meanwhile, or that the actor may not cancel, is
+    reported and left as it is; meetings already over are history and are never cancelled.
+    """
+    outcome = ClosureOutcome(closure)
+    with transaction.atomic():
+        rooms = Room.objects.filter(facility_id=closure.facility_id)
+        if closure.room_id:
+            rooms = rooms.filter(pk=closure.room_id)
+        list(rooms.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+        if closure.pk is None and closure.created_by_id is None:
+            closure.created_by = actor
+        closure.save()
+        for booking in bookings_under(closure):
+            try:
+                cancel(actor, booking, closure.reason)
+            except (BookingError, PermissionDenied) as error:
+                outcome.refused.append((booking, error))
+            else:
+                outcome.cancelled.append(booking)
+    return outcome

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import LATITUDE_RANGE, LONGITUDE_RANGE, District
 from rooms.models import Facility, HostType, OpeningHours, Room, RoomKind
-from rooms.registry import BOOTH, SAMPLE_NOTE, STANDARD_ROOM
+from rooms.sample_registry import BOOTH, SAMPLE_NOTE, STANDARD_ROOM
 
 REQUIRED_COLUMNS = (
     "code",

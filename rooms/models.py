@@ -254,9 +254,12 @@ class ClosureQuerySet(models.QuerySet):
     def overlapping(self, start, end):
         return self.filter(start__lt=end, end__gt=start)
 
+    def affecting(self, room, facility):
+        """Closures of the room itself or of its whole facility (either may be an OuterRef)."""
+        return self.filter(Q(room=room) | Q(room__isnull=True, facility=facility))
+
     def affecting_room(self, room):
-        """Closures of the room itself or of its whole facility."""
-        return self.filter(Q(room=room) | Q(room__isnull=True, facility_id=room.facility_id))
+        return self.affecting(room.pk, room.facility_id)
 
     def managed_by(self, user):
         if user.is_superuser:
@@ -308,6 +311,10 @@ class Closure(models.Model):
     def __str__(self):
         start, end = timezone.localtime(self.start), timezone.localtime(self.end)
         return f"{self.reason} ({start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M})"
+
+    def affects(self, room_id, facility_id):
+        """The Python twin of ClosureQuerySet.affecting, for closures already read."""
+        return self.facility_id == facility_id and self.room_id in (None, room_id)
 
     def clean(self):
         if self.start and self.end and self.end <= self.start:

@@ -1,4 +1,4 @@
-"""The signed-in user's own bookings at /my/ (reservations.views.mine)."""
+"""The signed-in user's own bookings at /my/ (portal.views.mine)."""
 
 import datetime
 

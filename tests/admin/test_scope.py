@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.roles import MINISTRY_OFFICIALS
 from reservations.models import Status
-from rooms.admin import FacilityListFilter
+from rooms.admin.scope import FacilityListFilter
 from rooms.models import Closure
 from tests.factories import FacilityFactory
 

@@ -13,7 +13,7 @@ from accounts.roles import MINISTRY_OFFICIALS
 from benchmarks.dataset import DatasetSize, build
 from reservations.models import Reservation
 from rooms.models import Room
-from rooms.registry import load_registry
+from rooms.sample_registry import load_registry
 from tests.factories import UserFactory, next_weekday_at
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_booking_post(nation, django_assert_max_num_queries):
     data = {"date": f"{when:%Y-%m-%d}", "start": "16:00", "duration": "60", "attendees": "3",
             "purpose": "벤치마크", "company_name": "", "contact_phone": ""}  # fmt: skip
     with django_assert_max_num_queries(24):
-        response = client.post(reverse("reservations:book", args=[room.pk]), data)
+        response = client.post(reverse("booking:book", args=[room.pk]), data)
     assert response.status_code == 302
     assert Reservation.objects.filter(room=room, start=when).count() == 1
 

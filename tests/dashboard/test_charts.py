@@ -14,7 +14,7 @@ from dashboard.charts import (
     _overlaps,
     bubbles,
 )
-from rooms.registry import load_registry
+from rooms.sample_registry import load_registry
 
 
 def label_boxes(chart):

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from regions.sources import REGIONS
-from rooms.registry import HALLS, load_registry
+from rooms.sample_registry import HALLS, load_registry
 from tests.dashboard.conftest import MAY
 from tests.factories import UserFactory
 

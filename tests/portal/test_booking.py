@@ -21,7 +21,7 @@ EVERY_DAY_LONG = [(day, datetime.time(7), datetime.time(23)) for day in range(7)
 
 
 def book_url(room):
-    return reverse("reservations:book", args=[room.pk])
+    return reverse("booking:book", args=[room.pk])
 
 
 def booking_data(when, **overrides):
@@ -70,7 +70,7 @@ def test_plain_post_books_an_approved_standard_room_and_redirects(booker_client,
     response = booker_client.post(book_url(room), booking_data(start))
     reservation = Reservation.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("reservations:booked", args=[reservation.pk])
+    assert response["Location"] == reverse("booking:booked", args=[reservation.pk])
     assert reservation.booked_by == booker
     assert reservation.status == Status.APPROVED
     assert reservation.start == start
@@ -93,7 +93,7 @@ def test_htmx_post_success_redirects_on_the_client(booker_client):
     room = RoomFactory()
     response = booker_client.post(book_url(room), booking_data(next_weekday_at(10)), **HTMX)
     reservation = Reservation.objects.get()
-    assert response["HX-Redirect"] == reverse("reservations:booked", args=[reservation.pk])
+    assert response["HX-Redirect"] == reverse("booking:booked", args=[reservation.pk])
 
 
 def test_htmx_post_with_an_error_returns_only_the_form_with_the_message(booker_client):
@@ -215,7 +215,7 @@ def test_inactive_room_cannot_be_booked(booker_client):
 
 def test_success_page_shows_status_details_and_links(booker_client, booker):
     reservation = ReservationFactory(booked_by=booker, start=next_weekday_at(14))
-    url = reverse("reservations:booked", args=[reservation.pk])
+    url = reverse("booking:booked", args=[reservation.pk])
     page = booker_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Your booking is confirmed" in page
     assert reservation.room.name in page
@@ -226,7 +226,7 @@ def test_success_page_shows_status_details_and_links(booker_client, booker):
 
 def test_success_page_in_korean(booker_client, booker):
     reservation = ReservationFactory(booked_by=booker)
-    url = reverse("reservations:booked", args=[reservation.pk])
+    url = reverse("booking:booked", args=[reservation.pk])
     page = booker_client.get(url, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "예약이 확정되었습니다" in page
 
@@ -244,4 +244,4 @@ def test_booking_form_in_korean_and_english(booker_client):
 def test_success_page_is_404_for_anyone_but_the_booker(client):
     reservation = ReservationFactory()
     client.force_login(UserFactory())
-    assert client.get(reverse("reservations:booked", args=[reservation.pk])).status_code == 404
+    assert client.get(reverse("booking:booked", args=[reservation.pk])).status_code == 404

@@ -71,7 +71,7 @@ def test_free_slots_link_to_the_booking_form_with_the_slot_prefilled(client):
     room = RoomFactory()
     day = next_weekday_at(9).date()
     page = client.get(room_url(room, day)).content.decode()
-    book = reverse("reservations:book", args=[room.pk])
+    book = reverse("booking:book", args=[room.pk])
     assert f'href="{book}?date={day:%Y-%m-%d}&amp;start=09:00&amp;duration=60"' in page
     assert f"{book}?date={day:%Y-%m-%d}&amp;start=17:30&amp;duration=60" in page
 
@@ -81,7 +81,7 @@ def test_booked_slot_is_not_offered(client):
     start = next_weekday_at(10)
     ReservationFactory(room=room, start=start)
     page = client.get(room_url(room, start.date())).content.decode()
-    book = reverse("reservations:book", args=[room.pk])
+    book = reverse("booking:book", args=[room.pk])
     assert f"{book}?date={start:%Y-%m-%d}&amp;start=10:00" not in page
     assert f"{book}?date={start:%Y-%m-%d}&amp;start=11:00" in page
 
@@ -95,7 +95,7 @@ def test_timeline_partial_for_htmx_request(client):
     assert page.lstrip().startswith('<div id="timeline"')
     assert "<html" not in page
     assert "every 45s" in page
-    assert reverse("reservations:book", args=[room.pk]) in page
+    assert reverse("booking:book", args=[room.pk]) in page
 
 
 def test_day_navigation_links_previous_and_next_day(client):
@@ -119,7 +119,7 @@ def test_closure_shows_its_reason(client):
     )
     page = client.get(room_url(room, start.date())).content.decode()
     assert "공조기 교체 공사" in page
-    book = reverse("reservations:book", args=[room.pk])
+    book = reverse("booking:book", args=[room.pk])
     assert f"{book}?date={start:%Y-%m-%d}&amp;start=13:00" not in page
     assert f"{book}?date={start:%Y-%m-%d}&amp;start=15:00" in page
 
@@ -129,7 +129,7 @@ def test_holiday_shows_its_name(client):
     day = next_weekday_holiday()
     page = client.get(room_url(room, day)).content.decode()
     assert holidays.KR(language="ko")[day].split(";")[0] in page
-    assert reverse("reservations:book", args=[room.pk]) + "?" not in page
+    assert reverse("booking:book", args=[room.pk]) + "?" not in page
 
 
 def test_christmas_2026_is_a_holiday_with_its_name(client):
@@ -154,7 +154,7 @@ def test_day_beyond_the_booking_window_says_so(client):
     )
     page = client.get(room_url(room, day), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "outside the booking window" in page
-    assert reverse("reservations:book", args=[room.pk]) + "?" not in page
+    assert reverse("booking:book", args=[room.pk]) + "?" not in page
 
 
 def test_past_day_offers_no_booking(client):
@@ -166,7 +166,7 @@ def test_past_day_offers_no_booking(client):
     day = timezone.localdate() - datetime.timedelta(days=2)
     page = client.get(room_url(room, day), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "This day has passed" in page
-    assert reverse("reservations:book", args=[room.pk]) + "?" not in page
+    assert reverse("booking:book", args=[room.pk]) + "?" not in page
 
 
 def test_inactive_room_says_it_is_not_bookable_and_offers_no_slot(client):
@@ -174,7 +174,7 @@ def test_inactive_room_says_it_is_not_bookable_and_offers_no_slot(client):
     day = next_weekday_at(9).date()
     page = client.get(room_url(room, day), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "not bookable" in page
-    assert reverse("reservations:book", args=[room.pk]) + "?" not in page
+    assert reverse("booking:book", args=[room.pk]) + "?" not in page
 
 
 def test_unknown_room_is_404(client):

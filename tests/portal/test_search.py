@@ -96,7 +96,7 @@ def test_free_now_leaves_out_rooms_booked_now(client, monkeypatch):
     ten = next_weekday_at(10)
     ReservationFactory(room=busy_room, start=ten, end=ten + 2 * HOUR)
     monkeypatch.setattr(
-        "rooms.views.search.timezone.now", lambda: ten - datetime.timedelta(minutes=10)
+        "portal.views.search.timezone.now", lambda: ten - datetime.timedelta(minutes=10)
     )
     assert titles(client.get("/?free_now=on&duration=60")) == [free_room.pk]
 

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from rooms.models import Facility, Room, RoomKind
-from rooms.registry import SAMPLE_NOTE
+from rooms.sample_registry import SAMPLE_NOTE
 from tests.factories import BoothFactory, DistrictFactory, FacilityFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db

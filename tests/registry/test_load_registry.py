@@ -16,7 +16,7 @@ from django.utils import translation
 from regions.models import District, Region
 from regions.sources import REGIONS
 from rooms.models import Facility, HostType, OpeningHours, Room, RoomKind
-from rooms.registry import SAMPLE_NOTE, TOTAL_BOOTHS, booths_per_region, planned_sites
+from rooms.sample_registry import SAMPLE_NOTE, TOTAL_BOOTHS, booths_per_region, planned_sites
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 
 import pytest
 
+from regions.loader import load_regions
 from regions.models import District, Region
-from regions.registry import load_regions
 
 pytestmark = pytest.mark.django_db
 

@@ -104,7 +104,7 @@ def test_a_closure_of_another_room_of_the_same_site_does_not_block():
 
 
 def test_standard_rooms_can_be_booked_30_days_ahead_but_not_31(monkeypatch):
-    monkeypatch.setattr("reservations.services.korean_holiday", lambda day: None)
+    monkeypatch.setattr("reservations.rules.korean_holiday", lambda day: None)
     every_day = [(day, datetime.time(9), datetime.time(18)) for day in range(7)]
     room = RoomFactory(facility__opening_hours=every_day)
     limit = POLICIES[RoomKind.STANDARD].max_days_ahead

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from rooms.registry import load_registry
+from rooms.sample_registry import load_registry
 
 
 class Command(BaseCommand):

@@ -1,0 +1,186 @@
+"""Forms of the public portal: the room search, the room page's day picker and the booking form."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from regions.models import LATITUDE_RANGE, LONGITUDE_RANGE, District, Region
+from reservations.rules import SLOT
+from rooms.calendar import at
+from rooms.models import Equipment, RoomKind
+
+# Thirty-minute steps up to ten hours; longer bookings are rare and the engine has the last word.
+DURATION_STEPS = range(1, 21)
+DEFAULT_DURATION = 60
+
+
+def _duration_label(minutes):
+    hours, rest = divmod(minutes, 60)
+    if not rest:
+        return ngettext("%(hours)d hour", "%(hours)d hours", hours) % {"hours": hours}
+    if not hours:
+        return ngettext("%(minutes)d minute", "%(minutes)d minutes", rest) % {"minutes": rest}
+    return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
+
+
+def duration_choices():
+    step = int(SLOT.total_seconds() // 60)
+    return [(step * n, _duration_label(step * n)) for n in DURATION_STEPS]
+
+
+class SearchForm(forms.Form):
+    region = forms.ModelChoiceField(
+        Region.objects.all(), to_field_name="slug", required=False, label=_("Region"),
+        empty_label=_("All regions"),
+    )  # fmt: skip
+    district = forms.ModelChoiceField(
+        District.objects.none(), to_field_name="code", required=False, label=_("District"),
+        empty_label=_("All districts"),
+    )  # fmt: skip
+    date = forms.DateField(
+        required=False,
+        label=_("Date"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    start = forms.TimeField(
+        required=False,
+        label=_("Start"),
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M"),
+    )
+    duration = forms.TypedChoiceField(
+        choices=duration_choices,
+        coerce=int,
+        initial=DEFAULT_DURATION,
+        required=False,
+        empty_value=DEFAULT_DURATION,
+        label=_("Duration"),
+    )
+    attendees = forms.IntegerField(required=False, min_value=1, max_value=500, label=_("Attendees"))
+    kind = forms.ChoiceField(
+        choices=[("", _("Any kind")), *RoomKind.choices], required=False, label=_("Room kind")
+    )
+    equipment = forms.MultipleChoiceField(
+        choices=Equipment.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Equipment"),
+    )
+    free_now = forms.BooleanField(required=False, label=_("Free now"))
+    lat = forms.FloatField(
+        required=False, min_value=LATITUDE_RANGE[0], max_value=LATITUDE_RANGE[1],
+        widget=forms.HiddenInput,
+    )  # fmt: skip
+    lng = forms.FloatField(
+        required=False, min_value=LONGITUDE_RANGE[0], max_value=LONGITUDE_RANGE[1],
+        widget=forms.HiddenInput,
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        region = self.data.get("region") if self.is_bound else None
+        districts = (
+            District.objects.filter(region__slug=region) if region else District.objects.none()
+        )
+        self.fields["district"].queryset = districts.order_by("name_ko")
+
+    def clean_start(self):
+        start = self.cleaned_data.get("start")
+        if start and (start.minute % 30 or start.second):
+            raise forms.ValidationError(_("Choose a start on the hour or the half hour."))
+        return start
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lng") is None):
+            raise forms.ValidationError(_("Your location is incomplete; please try again."))
+        return data
+
+    def day(self):
+        data = getattr(self, "cleaned_data", {})
+        return data.get("date") or timezone.localdate()
+
+    def window(self):
+        """(start, end) aware datetimes when a start time was chosen, else None."""
+        data = getattr(self, "cleaned_data", {})
+        if not data.get("start"):
+            return None
+        start = at(self.day(), data["start"])
+        return start, start + datetime.timedelta(minutes=data.get("duration") or DEFAULT_DURATION)
+
+
+class DayForm(forms.Form):
+    """The day whose timeline the room page shows (?date=YYYY-MM-DD)."""
+
+    date = forms.DateField(
+        label=_("Date"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def day(self):
+        return self.cleaned_data.get("date") or timezone.localdate()
+
+
+class BookingForm(forms.Form):
+    date = forms.DateField(
+        label=_("Date"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    start = forms.TimeField(
+        label=_("Start"),
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M"),
+    )
+    duration = forms.TypedChoiceField(
+        label=_("Duration"), coerce=int, choices=duration_choices, initial=DEFAULT_DURATION
+    )
+    attendees = forms.IntegerField(
+        label=_("Attendees"),
+        min_value=1,
+        max_value=32767,
+        help_text=_("Everyone who will be in the room, including you."),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=200,
+        help_text=_("For example: a video call with a client in Busan."),
+    )
+    company_name = forms.CharField(label=_("Company"), max_length=200, required=False)
+    contact_phone = forms.CharField(
+        label=_("Contact phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start_time, minutes = (
+            cleaned.get("date"),
+            cleaned.get("start"),
+            cleaned.get("duration"),
+        )
+        if day and start_time and minutes:
+            starts_at = at(day, start_time)
+            cleaned["starts_at"] = starts_at
+            cleaned["ends_at"] = starts_at + datetime.timedelta(minutes=minutes)
+        return cleaned
+
+    def booking_arguments(self):
+        """Keyword arguments for reservations.services.book()."""
+        data = self.cleaned_data
+        return {
+            "start": data["starts_at"],
+            "end": data["ends_at"],
+            "attendees": data["attendees"],
+            "purpose": data["purpose"],
+            "company_name": data["company_name"],
+            "contact_phone": data["contact_phone"],
+        }

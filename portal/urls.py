@@ -1,0 +1,33 @@
+"""The public portal's addresses: search, room pages, booking and the user's own bookings."""
+
+from django.urls import include, path, re_path
+
+from portal.views import booking, mine, room, search
+
+booking_patterns = (
+    [
+        path("<int:room_pk>/", booking.book, name="book"),
+        path("done/<int:pk>/", booking.booked, name="booked"),
+    ],
+    "booking",
+)
+
+mine_patterns = (
+    [
+        path("", mine.reservation_list, name="list"),
+        path("<int:pk>/cancel/", mine.cancel, name="cancel"),
+        path("<int:pk>.ics", mine.reservation_ics, name="ics"),
+        # Tokens are URL-safe base64 (accounts.models.new_calendar_token); anything else is a 404.
+        re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$", mine.feed, name="feed"),
+        path("calendar/revoke/", mine.revoke_feed, name="revoke_feed"),
+    ],
+    "mine",
+)
+
+urlpatterns = [
+    path("", search.search, name="home"),
+    path("rooms/districts/", search.district_options, name="district_options"),
+    path("rooms/<int:pk>/", room.room_detail, name="room"),
+    path("book/", include(booking_patterns)),
+    path("my/", include(mine_patterns)),
+]

@@ -1,0 +1,126 @@
+"""The signed-in user's own bookings: list, cancel, .ics download and a private calendar feed."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, ExpressionWrapper
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import new_calendar_token
+from reservations import ics, rules, services
+from reservations.models import Reservation
+
+PER_PAGE = 20
+FEED_HISTORY = datetime.timedelta(days=90)
+
+
+def _get_reservation_for_user(request, pk):
+    return get_object_or_404(
+        Reservation.objects.select_related("room__facility"), pk=pk, booked_by=request.user
+    )
+
+
+def _ics_response(reservations, *, calendar_name, filename):
+    response = HttpResponse(
+        ics.reservations_ics(reservations, calendar_name=calendar_name),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def reservation_list(request):
+    now = timezone.now()
+    mine = (
+        Reservation.objects.booked_by(request.user)
+        .select_related("room__facility")
+        .annotate(
+            can_cancel=ExpressionWrapper(
+                rules.BOOKER_CANCELLATION.condition(now), output_field=BooleanField()
+            )
+        )
+    )
+    # Both lists are paged: a company account can gather many bookings, and the page's work
+    # must not grow with them.
+    upcoming = Paginator(mine.filter(end__gt=now).order_by("start", "pk"), PER_PAGE).get_page(
+        request.GET.get("upcoming")
+    )
+    past = Paginator(mine.filter(end__lte=now).order_by("-start", "-pk"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    feed_url = request.build_absolute_uri(reverse("mine:feed", args=[request.user.calendar_token]))
+    return render(
+        request,
+        "portal/mine/list.html",
+        {"upcoming": upcoming, "past": past, "feed_url": feed_url},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request, pk):
+    reservation = _get_reservation_for_user(request, pk)
+    if not rules.BOOKER_CANCELLATION.allows(reservation, timezone.now()):
+        messages.error(
+            request, _("This booking can no longer be cancelled: it has started or is not active.")
+        )
+        return redirect("mine:list")
+    if request.method == "POST":
+        try:
+            services.cancel(request.user, reservation)
+        except (services.BookingError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Your booking has been cancelled."))
+        return redirect("mine:list")
+    template = "portal/mine/cancel.html"
+    if request.htmx:
+        template += "#confirm"
+    return render(request, template, {"reservation": reservation})
+
+
+@login_required
+@require_GET
+def reservation_ics(request, pk):
+    reservation = _get_reservation_for_user(request, pk)
+    return _ics_response(
+        [reservation],
+        calendar_name=_("BOMS booking"),
+        filename=f"boms-{reservation.pk}.ics",
+    )
+
+
+@require_GET
+def feed(request, token):
+    user = get_object_or_404(get_user_model(), calendar_token=token, is_active=True)
+    reservations = (
+        Reservation.objects.booked_by(user)
+        .active()
+        .filter(end__gte=timezone.now() - FEED_HISTORY)
+        .select_related("room__facility")
+        .order_by("start")
+    )
+    return _ics_response(reservations, calendar_name=_("My BOMS bookings"), filename="boms.ics")
+
+
+@login_required
+@require_POST
+def revoke_feed(request):
+    request.user.calendar_token = new_calendar_token()
+    request.user.save(update_fields=["calendar_token"])
+    messages.success(
+        request,
+        _("Your calendar feed has a new address; the old one no longer works."),
+    )
+    return redirect("mine:list")

@@ -1,0 +1,76 @@
+"""The room page: facility details, a map and the live day timeline of 30-minute slots."""
+
+import datetime
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.vary import vary_on_headers
+
+from portal.forms import DEFAULT_DURATION, DayForm
+from reservations.availability import availability
+from reservations.rules import BOOKING_WINDOW
+from rooms.models import Room
+
+
+def _timeline(room, day, bookable):
+    """The room's day as rows for the template: free slots carry the booking link."""
+    room_day = availability([room], day)[room.pk]
+    book_url = reverse("booking:book", args=[room.pk])
+    slots = []
+    for slot in room_day.slots:
+        start = timezone.localtime(slot.start)
+        slots.append(
+            {
+                "start": start,
+                "end": timezone.localtime(slot.end),
+                "free": slot.free and bookable,
+                "reason": slot.reason,
+                "book_url": (
+                    f"{book_url}?date={day:%Y-%m-%d}&start={start:%H:%M}"
+                    f"&duration={DEFAULT_DURATION}"
+                ),
+            }
+        )
+    return room_day, slots
+
+
+@vary_on_headers("HX-Request")
+def room_detail(request, pk):
+    room = get_object_or_404(
+        Room.objects.select_related("facility__district__region").prefetch_related(
+            "facility__opening_hours"
+        ),
+        pk=pk,
+    )
+    form = DayForm(request.GET)
+    status = 200
+    if not form.is_valid():
+        status = 400
+    day = form.day() if form.is_valid() else timezone.localdate()
+    today = timezone.localdate()
+    last_day = BOOKING_WINDOW.last_day(room.kind, today)
+    is_beyond_window = day > last_day
+    room_day, slots = _timeline(room, day, room.is_active and not is_beyond_window)
+    context = {
+        "room": room,
+        "facility": room.facility,
+        "form": form,
+        "day": day,
+        "room_day": room_day,
+        "slots": slots,
+        "previous_day": day - datetime.timedelta(days=1),
+        "next_day": day + datetime.timedelta(days=1),
+        "is_past_day": day < today,
+        "is_beyond_window": is_beyond_window,
+        "last_day": last_day,
+        "map_data": {
+            "latitude": float(room.facility.latitude),
+            "longitude": float(room.facility.longitude),
+            "name": room.facility.name,
+        },
+    }
+    template_name = "portal/room.html"
+    if request.htmx:
+        template_name += "#timeline"
+    return render(request, template_name, context, status=status)
