@@ -38,9 +38,12 @@ setup: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## Lint, format, the apps' layer contract (pyproject.toml) and the type checker.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	DEBUG=true $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

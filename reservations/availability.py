@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -19,6 +20,9 @@ from reservations import rules
 from reservations.rules import SLOT, BookingRequest
 from rooms.calendar import at
 from rooms.models import Room
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,12 @@ def free_rooms(
     end: datetime.datetime,
     *,
     attendees: int | None = None,
+    user: User | None = None,
     now: datetime.datetime | None = None,
 ) -> QuerySet[Room]:
-    """`rooms` narrowed, in the database, to those bookable for the whole of [start, end)."""
-    request = BookingRequest(start, end, now or timezone.now(), attendees=attendees)
+    """`rooms` narrowed, in the database, to those bookable for the whole of [start, end).
+
+    With `user`, also by the rules about the user's own bookings, as their booking would be.
+    """
+    request = BookingRequest(start, end, now or timezone.now(), attendees=attendees, user=user)
     return rules.admit(rooms, request)

@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reservations.models import ACTIVE_STATUSES, Reservation, Status
+from reservations.models import ACTIVE_STATUSES, Reservation, ReservationQuerySet, Status
 from rooms.calendar import at, korean_holiday
 from rooms.models import Closure, OpeningHours, Room, RoomKind
 
@@ -42,7 +42,7 @@ class BookingPolicy:
     always_needs_approval: bool
 
 
-POLICIES = {
+POLICIES: dict[str, BookingPolicy] = {
     RoomKind.STANDARD: BookingPolicy(
         max_days_ahead=30,
         min_duration=SLOT,
@@ -70,7 +70,7 @@ def needs_approval(room: Room) -> bool:
     return room.facility.requires_approval or POLICIES[room.kind].always_needs_approval
 
 
-def holding(now: datetime.datetime) -> QuerySet[Reservation]:
+def holding(now: datetime.datetime) -> ReservationQuerySet:
     """Bookings that hold their time: active ones, but a pending one lapses at its start."""
     return Reservation.objects.active().exclude(status=Status.PENDING, start__lte=now)
 

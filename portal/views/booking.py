@@ -1,12 +1,19 @@
 """The booking form of one room and the page that confirms a booking to its booker."""
 
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import ExpressionWrapper, F, FloatField
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.http import SignedInRequest
 from portal.forms import BookingForm
 from reservations import services
 from reservations.availability import availability, free_rooms
@@ -16,7 +23,7 @@ from rooms.models import Room
 ALTERNATIVES = 5
 
 
-def _book_url(room, start, minutes):
+def _book_url(room: Room, start: datetime.datetime, minutes: int) -> str:
     start = timezone.localtime(start)
     return (
         f"{reverse('booking:book', args=[room.pk])}"
@@ -24,7 +31,9 @@ def _book_url(room, start, minutes):
     )
 
 
-def _next_free_slots(room, starts_at, minutes):
+def _next_free_slots(
+    room: Room, starts_at: datetime.datetime, minutes: int
+) -> list[dict[str, Any]]:
     """Free slots of the room on the same day from now on, each with its booking link."""
     now = timezone.now()
     room_day = availability([room], timezone.localdate(starts_at))[room.pk]
@@ -35,7 +44,13 @@ def _next_free_slots(room, starts_at, minutes):
     ][:ALTERNATIVES]
 
 
-def _rooms_nearby(room, starts_at, ends_at, attendees, minutes):
+def _rooms_nearby(
+    room: Room,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    attendees: int,
+    minutes: int,
+) -> list[dict[str, Any]]:
     """Rooms free for the same window: same district first, then region, nearest first."""
     facility = room.facility
     distance = ExpressionWrapper(
@@ -46,7 +61,7 @@ def _rooms_nearby(room, starts_at, ends_at, attendees, minutes):
     candidates = (
         Room.objects.exclude(pk=room.pk).select_related("facility").annotate(distance=distance)
     )
-    found = []
+    found: list[Room] = []
     for scope in (
         candidates.in_district(facility.district_id),
         candidates.in_region(facility.district.region_id).exclude(
@@ -61,7 +76,7 @@ def _rooms_nearby(room, starts_at, ends_at, attendees, minutes):
     return [{"room": other, "url": _book_url(other, starts_at, minutes)} for other in found]
 
 
-def _initial(request):
+def _initial(request: SignedInRequest) -> dict[str, Any]:
     user = request.user
     initial = {"company_name": user.company, "contact_phone": user.phone}
     for name in ("date", "start", "duration"):
@@ -71,10 +86,10 @@ def _initial(request):
 
 
 @login_required
-def book(request, room_pk):
+def book(request: SignedInRequest, room_pk: int) -> HttpResponse:
     room = get_object_or_404(Room.objects.select_related("facility__district"), pk=room_pk)
     alternatives = None
-    refusal = ""
+    refusal: str | None = ""
     if request.method == "POST":
         form = BookingForm(request.POST)
         if form.is_valid():
@@ -116,7 +131,7 @@ def book(request, room_pk):
 
 
 @login_required
-def booked(request, pk):
+def booked(request: SignedInRequest, pk: int) -> HttpResponse:
     reservation = get_object_or_404(
         Reservation.objects.select_related("room__facility"), pk=pk, booked_by=request.user
     )

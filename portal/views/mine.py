@@ -1,6 +1,9 @@
 """The signed-in user's own bookings: list, cancel, .ics download and a private calendar feed."""
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -8,13 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import SignedInRequest
 from accounts.models import new_calendar_token
 from reservations import ics, rules, services
 from reservations.models import Reservation
@@ -23,13 +27,15 @@ PER_PAGE = 20
 FEED_HISTORY = datetime.timedelta(days=90)
 
 
-def _get_reservation_for_user(request, pk):
+def _get_reservation_for_user(request: SignedInRequest, pk: int) -> Reservation:
     return get_object_or_404(
         Reservation.objects.select_related("room__facility"), pk=pk, booked_by=request.user
     )
 
 
-def _ics_response(reservations, *, calendar_name, filename):
+def _ics_response(
+    reservations: Iterable[Reservation], *, calendar_name: str, filename: str
+) -> HttpResponse:
     response = HttpResponse(
         ics.reservations_ics(reservations, calendar_name=calendar_name),
         content_type="text/calendar; charset=utf-8",
@@ -40,7 +46,7 @@ def _ics_response(reservations, *, calendar_name, filename):
 
 @login_required
 @require_GET
-def reservation_list(request):
+def reservation_list(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
     mine = (
         Reservation.objects.booked_by(request.user)
@@ -69,7 +75,7 @@ def reservation_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cancel(request, pk):
+def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     reservation = _get_reservation_for_user(request, pk)
     if not rules.BOOKER_CANCELLATION.allows(reservation, timezone.now()):
         messages.error(
@@ -92,7 +98,7 @@ def cancel(request, pk):
 
 @login_required
 @require_GET
-def reservation_ics(request, pk):
+def reservation_ics(request: SignedInRequest, pk: int) -> HttpResponse:
     reservation = _get_reservation_for_user(request, pk)
     return _ics_response(
         [reservation],
@@ -102,7 +108,7 @@ def reservation_ics(request, pk):
 
 
 @require_GET
-def feed(request, token):
+def feed(request: HttpRequest, token: str) -> HttpResponse:
     user = get_object_or_404(get_user_model(), calendar_token=token, is_active=True)
     reservations = (
         Reservation.objects.booked_by(user)
@@ -116,7 +122,7 @@ def feed(request, token):
 
 @login_required
 @require_POST
-def revoke_feed(request):
+def revoke_feed(request: SignedInRequest) -> HttpResponse:
     request.user.calendar_token = new_calendar_token()
     request.user.save(update_fields=["calendar_token"])
     messages.success(

@@ -1,19 +1,26 @@
 """The room page: facility details, a map and the live day timeline of 30-minute slots."""
 
-import datetime
+from __future__ import annotations
 
+import datetime
+from typing import Any
+
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
 from portal.forms import DEFAULT_DURATION, DayForm
-from reservations.availability import availability
+from reservations.availability import DaySchedule, availability
 from reservations.rules import BOOKING_WINDOW
 from rooms.models import Room
+from web.http import HtmxHttpRequest
 
 
-def _timeline(room, day, bookable):
+def _timeline(
+    room: Room, day: datetime.date, bookable: bool
+) -> tuple[DaySchedule, list[dict[str, Any]]]:
     """The room's day as rows for the template: free slots carry the booking link."""
     room_day = availability([room], day)[room.pk]
     book_url = reverse("booking:book", args=[room.pk])
@@ -36,7 +43,7 @@ def _timeline(room, day, bookable):
 
 
 @vary_on_headers("HX-Request")
-def room_detail(request, pk):
+def room_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     room = get_object_or_404(
         Room.objects.select_related("facility__district__region").prefetch_related(
             "facility__opening_hours"

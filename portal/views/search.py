@@ -1,11 +1,15 @@
 """Room search, the home page: filters, live availability, distance from the user, a map."""
 
+from __future__ import annotations
+
 import datetime
 import math
+from typing import Any
 
-from django.core.paginator import Paginator
-from django.db.models import F, FloatField
+from django.core.paginator import Page, Paginator
+from django.db.models import F, FloatField, QuerySet
 from django.db.models.functions import Cast, Sqrt
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -16,19 +20,20 @@ from regions.models import Region
 from reservations.availability import availability, free_rooms
 from reservations.rules import SLOT
 from rooms.models import Facility, Room
+from web.http import HtmxHttpRequest
 
 PAGE_SIZE = 20
 KM_PER_DEGREE_LATITUDE = 110.57
 KM_PER_DEGREE_LONGITUDE_AT_EQUATOR = 111.32
 
 
-def _next_half_hour(moment):
+def _next_half_hour(moment: datetime.datetime) -> datetime.datetime:
     local = timezone.localtime(moment)
     floor = local.replace(minute=local.minute // 30 * 30, second=0, microsecond=0)
     return floor if floor == local else floor + SLOT
 
 
-def _with_distance(rooms, lat, lng):
+def _with_distance(rooms: QuerySet[Room], lat: float, lng: float) -> QuerySet[Room]:
     """Annotate `distance_km` with an equirectangular approximation, exact enough in Korea."""
     x_scale = KM_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(lat))
     dx = (Cast("facility__longitude", FloatField()) - lng) * x_scale
@@ -36,7 +41,7 @@ def _with_distance(rooms, lat, lng):
     return rooms.annotate(distance_km=Sqrt(dx * dx + dy * dy)).order_by("distance_km", "pk")
 
 
-def _filtered_rooms(form):
+def _filtered_rooms(form: SearchForm) -> QuerySet[Room]:
     rooms = Room.objects.bookable().select_related("facility__district__region")
     data = form.cleaned_data
     if data.get("district"):
@@ -63,7 +68,7 @@ def _filtered_rooms(form):
     )
 
 
-def _results(page, form):
+def _results(page: Page, form: SearchForm) -> list[dict[str, Any]]:
     """Each room on the page with its availability for the chosen day or window."""
     day = form.day()
     window = form.window()
@@ -93,11 +98,12 @@ def _results(page, form):
 
 @require_safe
 @vary_on_headers("HX-Request")
-def search(request):
+def search(request: HtmxHttpRequest) -> HttpResponse:
     data = request.GET.copy()
     data.setdefault("duration", str(DEFAULT_DURATION))
     form = SearchForm(data if request.GET else None)
     status = 200
+    rooms: QuerySet[Room]
     if form.is_bound and not form.is_valid():
         rooms, status = Room.objects.none(), 400
     elif form.is_bound:
@@ -134,7 +140,7 @@ def search(request):
 
 
 @require_safe
-def district_options(request):
+def district_options(request: HtmxHttpRequest) -> HttpResponse:
     """The district select for the chosen region, swapped in by HTMX."""
     form = SearchForm(request.GET)
     return render(request, "portal/search.html#district-field", {"form": form})

@@ -251,3 +251,34 @@ def test_a_booking_the_engine_refuses_to_cancel_is_reported_and_still_stands(
         and m.endswith("The booking has already started.")
         for m in messages
     )
+
+
+def test_a_closure_over_yesterday_is_saved_without_cancelling_the_meetings_held_then(
+    client,
+    owner_manager,
+    facility_a,
+    room_a,
+    sme_user,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    yesterday = next_weekday_at(10, days_ahead=-1)
+    held = ReservationFactory(
+        room=room_a,
+        booked_by=sme_user,
+        start=yesterday,
+        end=yesterday + datetime.timedelta(hours=1),
+    )
+    midnight = timezone.localtime(yesterday).replace(hour=0)
+    client.force_login(owner_manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse(ADD), closure_data(facility_a, midnight, midnight + datetime.timedelta(days=1))
+        )
+
+    assert response.status_code == 302
+    assert Closure.objects.count() == 1
+    held.refresh_from_db()
+    assert held.status == Status.APPROVED
+    assert mailoutbox == []

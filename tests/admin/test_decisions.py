@@ -273,3 +273,26 @@ def test_a_forged_id_among_own_ones_is_skipped(
 
     statuses = dict(Reservation.objects.values_list("purpose", "status"))
     assert statuses == {"Alpha meeting": Status.APPROVED, "Bravo meeting": Status.PENDING}
+
+
+def test_a_bulk_approval_goes_through_whole_while_the_mail_server_is_down(
+    client, owner_manager, room_a, sme_user, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.portal.test_booking.FailingMailBackend"
+    bookings = [
+        ReservationFactory(
+            room=room_a,
+            booked_by=sme_user,
+            status=Status.PENDING,
+            start=next_weekday_at(hour, days_ahead=3),
+        )
+        for hour in (9, 11, 13)
+    ]
+    client.force_login(owner_manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_action(client, "approve_selected", *bookings)
+
+    assert response.status_code == 200
+    assert set(Reservation.objects.values_list("status", flat=True)) == {Status.APPROVED}
+    assert messages_of(response) == ["3 bookings approved."]

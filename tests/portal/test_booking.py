@@ -245,3 +245,30 @@ def test_success_page_is_404_for_anyone_but_the_booker(client):
     reservation = ReservationFactory()
     client.force_login(UserFactory())
     assert client.get(reverse("booking:booked", args=[reservation.pk])).status_code == 404
+
+
+class FailingMailBackend:
+    """An SMTP server that is down: every send raises."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_booking_is_confirmed_though_the_mail_server_is_down(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.portal.test_booking.FailingMailBackend"
+    room = RoomFactory()
+    user = UserFactory()
+    client.force_login(user)
+    start = next_weekday_at(10)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(book_url(room), booking_data(start))
+
+    reservation = Reservation.objects.get(room=room)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("booking:booked", args=[reservation.pk])
