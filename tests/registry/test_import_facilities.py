@@ -245,3 +245,21 @@ def test_a_refused_file_retires_nothing(tmp_path):
 def test_line_numbers_stay_right_after_a_blank_line(tmp_path):
     rows = "\nB-1,,호스트,incubator,11680,주소,37.5,127.0,,,,\n"
     assert "line 3: name:" in refused(tmp_path, HEADER + rows)
+
+
+def test_the_example_file_in_fixtures_imports_as_the_readme_describes(capsys):
+    from django.conf import settings
+
+    from regions.loader import load_regions
+
+    load_regions()
+    call_command("import_facilities", settings.BASE_DIR / "fixtures" / "facilities-example.csv")
+
+    sites = {site.code: site for site in Facility.objects.select_related("district__region")}
+    assert list(sites) == ["BUSAN-HU-001", "JEJU-JJ-001", "SEOUL-GN-001", "SEOUL-JN-001"]
+    assert sites["BUSAN-HU-001"].district.name_ko == "해운대구"
+    assert sites["JEJU-JJ-001"].district.region.code == "50"
+    assert sites["SEOUL-JN-001"].host_type == "sme_support_center"
+    assert not any(site.is_sample for site in sites.values())
+    assert Room.objects.filter(kind=RoomKind.BOOTH).count() == 2
+    assert Room.objects.get(facility__code="SEOUL-GN-001", kind=RoomKind.STANDARD).capacity == 12
