@@ -2,25 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from dashboard.columns import SORT_KEYS
 from dashboard.figures import Filters
 from dashboard.periods import DEFAULT_PRESET, LONGEST_RANGE, PRESETS, Period, preset_period
 from rooms.models import HostType, RoomKind
-
-SORT_COLUMNS = {
-    "name": _("Name"),
-    "sites": _("Sites"),
-    "rooms": _("Rooms"),
-    "requests": _("Bookings"),
-    "approved": _("Approved"),
-    "pending": _("Pending"),
-    "rejected": _("Rejected"),
-    "cancelled": _("Cancelled"),
-    "booked_hours": _("Booked hours"),
-    "utilisation": _("Utilisation"),
-    "median_decision": _("Median decision time"),
-    "cancellation_rate": _("Cancellation rate"),
-    "companies": _("Companies served"),
-}
 
 
 class FilterForm(forms.Form):
@@ -44,7 +29,7 @@ class FilterForm(forms.Form):
         required=False,
     )
     sort = forms.ChoiceField(
-        choices=[(f"{sign}{name}", name) for name in SORT_COLUMNS for sign in ("", "-")],
+        choices=[(f"{sign}{key}", key) for key in SORT_KEYS for sign in ("", "-")],
         required=False,
     )
 

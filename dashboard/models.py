@@ -1,8 +1,8 @@
 """Roll-ups of bookings per room and day, and per room and month, kept by database triggers.
 
 Triggers on the reservations table keep these rows in step with every insert, update and
-delete, in the same transaction (see `dashboard.rollup`); nothing in Python writes them
-except `rollup.rebuild`. Days are Asia/Seoul days of the booking's start.
+delete, in the same transaction (their SQL is frozen in migration 0002); nothing in Python
+writes them except `rollup.rebuild`. Days are Asia/Seoul days of the booking's start.
 """
 
 from django.db import models

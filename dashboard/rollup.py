@@ -1,72 +1,82 @@
-"""SQL that keeps RoomDay and RoomMonth equal to the reservations table (PostgreSQL, SQLite).
+"""Rebuilds the room-day and room-month roll-ups from the reservations table (PostgreSQL, SQLite).
 
-Korea has kept UTC+9 without daylight saving since 1988, so on SQLite a booking's local day
-is its UTC start plus nine hours.
+Database triggers keep the roll-ups exact on every write; their SQL is frozen in the migrations
+(`0002_rollup_triggers`). `rebuild` serves bulk loads that ran with the triggers off, and its
+buckets and statuses are those the tests hold the installed triggers to.
 """
 
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
-STATUSES = ("approved", "pending", "rejected", "cancelled", "expired")
-COUNTERS = (*STATUSES, "approved_minutes")
+from reservations.models import Status
 
-# table: (bucket column, bucket of a row's start per vendor)
-BUCKETS = {
-    "dashboard_roomday": (
-        "day",
-        {
-            "postgresql": "(({row}.\"start\" AT TIME ZONE 'Asia/Seoul')::date)",
-            "sqlite": "date({row}.\"start\", '+9 hours')",
-        },
-    ),
-    "dashboard_roommonth": (
-        "month",
-        {
-            "postgresql": "(date_trunc('month', {row}.\"start\" AT TIME ZONE 'Asia/Seoul')::date)",
-            "sqlite": "date({row}.\"start\", '+9 hours', 'start of month')",
-        },
-    ),
-}
+COUNTERS = (*Status.values, "approved_minutes")
+# Bookings fall in these years (the portal opened in 2021); the local day of each must be its
+# UTC start shifted by one fixed offset.
+YEARS = range(2000, 2101)
+
 MINUTES = {
-    "postgresql": '(EXTRACT(EPOCH FROM {row}."end" - {row}."start") / 60)::integer',
-    "sqlite": 'CAST(round((julianday({row}."end") - julianday({row}."start")) * 1440) AS integer)',
+    "postgresql": '(EXTRACT(EPOCH FROM r."end" - r."start") / 60)::integer',
+    "sqlite": 'CAST(round((julianday(r."end") - julianday(r."start")) * 1440) AS integer)',
 }
 
 
-def _counts(row, vendor, sign=""):
-    """Expressions for the counters of one reservation row: 1 for its status, its minutes."""
-    counts = [
-        f"{sign}(CASE WHEN {row}.status = '{status}' THEN 1 ELSE 0 END)" for status in STATUSES
-    ]
-    minutes = MINUTES[vendor].format(row=row)
-    counts.append(f"{sign}(CASE WHEN {row}.status = 'approved' THEN {minutes} ELSE 0 END)")
-    return counts
+def fixed_utc_offset(zone_name):
+    """The zone's UTC offset, refused if it ever changes (daylight saving) in `YEARS`.
 
-
-def upserts(row, sign, vendor):
-    """Statements that add (sign "") or take away (sign "-") a NEW or OLD row, per table."""
-    statements = []
-    for table, (column, bucket) in BUCKETS.items():
-        values = [f"{row}.room_id", bucket[vendor].format(row=row), *_counts(row, vendor, sign)]
-        updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTERS)
-        statements.append(
-            f"INSERT INTO {table} (room_id, {column}, {', '.join(COUNTERS)}) "
-            f"VALUES ({', '.join(values)}) "
-            f"ON CONFLICT (room_id, {column}) DO UPDATE SET {updates}"
+    SQLite knows no time zones, so its roll-ups shift UTC by this offset to find local days.
+    """
+    zone = zoneinfo.ZoneInfo(zone_name)
+    offsets = {
+        datetime.datetime(year, month, 1, tzinfo=zone).utcoffset()
+        for year in YEARS
+        for month in range(1, 13)
+    }
+    if len(offsets) != 1:
+        raise ImproperlyConfigured(
+            f"TIME_ZONE {zone_name!r} changes its UTC offset; the SQLite roll-ups need a zone "
+            "without daylight saving."
         )
-    return statements
+    return offsets.pop()
 
 
-def rebuild_statements(vendor):
+def _buckets(vendor):
+    """{table: (bucket column, SQL for the bucket of a reservation r)}: local day, local month."""
+    if vendor == "postgresql":
+        local = f"r.\"start\" AT TIME ZONE '{settings.TIME_ZONE}'"
+        return {
+            "dashboard_roomday": ("day", f"(({local})::date)"),
+            "dashboard_roommonth": ("month", f"(date_trunc('month', {local})::date)"),
+        }
+    if vendor == "sqlite":
+        minutes = fixed_utc_offset(settings.TIME_ZONE) // datetime.timedelta(minutes=1)
+        shift = f"'{minutes:+d} minutes'"
+        return {
+            "dashboard_roomday": ("day", f'date(r."start", {shift})'),
+            "dashboard_roommonth": ("month", f"date(r.\"start\", {shift}, 'start of month')"),
+        }
+    raise NotImplementedError(f"No roll-ups for the {vendor} database.")
+
+
+def _rebuild_statements(vendor):
+    buckets = _buckets(vendor)
+    counts = [f"SUM(CASE WHEN r.status = '{status}' THEN 1 ELSE 0 END)" for status in Status.values]
+    counts.append(
+        f"SUM(CASE WHEN r.status = '{Status.APPROVED.value}' THEN {MINUTES[vendor]} ELSE 0 END)"
+    )
     # TRUNCATE refuses to run while foreign-key checks of this transaction are deferred.
     statements = ["SET CONSTRAINTS ALL IMMEDIATE"] if vendor == "postgresql" else []
-    for table, (column, bucket) in BUCKETS.items():
-        sums = ", ".join(f"SUM{count}" for count in _counts("r", vendor))
+    for table, (column, bucket) in buckets.items():
         statements += [
             # TRUNCATE gives the table back its space; DELETE would leave a copy of dead rows.
             f"TRUNCATE {table}" if vendor == "postgresql" else f"DELETE FROM {table}",
             f"INSERT INTO {table} (room_id, {column}, {', '.join(COUNTERS)}) "
-            f"SELECT r.room_id, {bucket[vendor].format(row='r')}, {sums} "
-            f"FROM reservations_reservation AS r GROUP BY 1, 2",
+            f"SELECT r.room_id, {bucket}, {', '.join(counts)} "
+            "FROM reservations_reservation AS r GROUP BY 1, 2",
         ]
     return statements
 
@@ -75,5 +85,5 @@ def rebuild_statements(vendor):
 def rebuild():
     """Recompute both roll-ups from the reservations, e.g. after a bulk load with triggers off."""
     with connection.cursor() as cursor:
-        for sql in rebuild_statements(connection.vendor):
+        for sql in _rebuild_statements(connection.vendor):
             cursor.execute(sql)

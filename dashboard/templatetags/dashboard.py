@@ -49,3 +49,9 @@ def wait(value):
 @register.filter
 def grouped(value):
     return DASH if value is None else intcomma(value)
+
+
+@register.simple_tag
+def cell(column, row):
+    """`row`'s figure in `column` (dashboard.columns), formatted for the page."""
+    return column.shown(row)
