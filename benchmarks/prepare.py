@@ -18,8 +18,9 @@ from accounts.roles import MINISTRY_OFFICIALS
 from benchmarks.dataset import BENCH_PASSWORD
 from regions.models import Region
 from reservations.models import Reservation, ReservationEvent
-from reservations.rules import POLICIES, korean_holiday
+from reservations.rules import POLICIES
 from reservations.synthetic import days_between
+from rooms.calendar import korean_holiday
 from rooms.models import Room, RoomKind
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -37,8 +37,8 @@ from dashboard.periods import (
 )
 from reservations import history
 from reservations.models import Reservation, Status
-from reservations.rules import korean_holiday
-from rooms.models import OpeningHours, Room, RoomKind
+from rooms.calendar import korean_holiday
+from rooms.models import Closure, OpeningHours, Room, RoomKind
 
 ADDITIVE = ("approved", "pending", "rejected", "cancelled", "expired", "booked_minutes",
             "open_minutes")  # fmt: skip
@@ -240,32 +240,20 @@ class Breakdown:
         """(part key, day, minutes) that closures take out of opening hours, per room merged."""
         window = self.filters.period.span(self.trend_period)
         start, end = _midnight(window.first), _midnight(window.last + datetime.timedelta(days=1))
-        columns = {"room_key": F("pk"), "site": F("facility_id")}
-        if self.part:
-            columns["part_key"] = F(self.part)
-        facility_wide = (
-            self.rooms.filter(
-                facility__closures__room__isnull=True,
-                facility__closures__start__lt=end,
-                facility__closures__end__gt=start,
-            )
-            .values(
-                **columns,
-                closed_from=F("facility__closures__start"),
-                closed_to=F("facility__closures__end"),
-            )
-            .order_by()
-        )
-        own = (
-            self.rooms.filter(closures__start__lt=end, closures__end__gt=start)
-            .values(**columns, closed_from=F("closures__start"), closed_to=F("closures__end"))
+        rooms = "facility__rooms__"
+        # One row per closure and room of its site; Closure.affects keeps the rooms it closes.
+        closures = (
+            Closure.objects.overlapping(start, end)
+            .filter(**_prefixed(self.lookups, rooms))
+            .annotate(room_key=F(f"{rooms}pk"), part_key=self._part_key(rooms))
             .order_by()
         )
         intervals = defaultdict(list)
-        for row in facility_wide.union(own, all=True):
-            intervals[(row["room_key"], row["site"], row.get("part_key"))].append(
-                (row["closed_from"], row["closed_to"])
-            )
+        for closure in closures:
+            if closure.affects(closure.room_key, closure.facility_id):
+                intervals[(closure.room_key, closure.facility_id, closure.part_key)].append(
+                    (closure.start, closure.end)
+                )
         if not intervals:
             return []
         hours = defaultdict(dict)

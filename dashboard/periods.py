@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from reservations.rules import korean_holiday
+from rooms.calendar import korean_holiday
 
 PRESETS = {
     "this_month": _("This month"),

@@ -112,3 +112,17 @@ def test_cancelling_a_past_booking_refreshes_the_cached_company_count(
         cancel(manager, served, reason="노쇼")
 
     assert region_report(scene).total.companies == 1
+
+
+def test_closing_one_room_takes_only_that_rooms_open_hours_away(scene):
+    from tests.dashboard.conftest import at
+    from tests.factories import BoothFactory, ClosureFactory
+
+    site_a = scene["sites"][0]
+    booth_a = BoothFactory(facility=site_a)
+    ClosureFactory(facility=site_a, room=booth_a, start=at(5, 13, 9), end=at(5, 13, 18))
+    site = Breakdown({"facility": site_a}, "pk", MAY, today=TODAY).report()
+
+    # Both rooms lose the site-wide closure's five hours; the booth also its own nine.
+    assert site.parts[scene["rooms"][0].pk].open_hours == 18 * 9 - 5
+    assert site.parts[booth_a.pk].open_hours == 18 * 9 - 5 - 9
