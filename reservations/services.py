@@ -88,9 +88,10 @@ def book(
     now = timezone.now()
     try:
         with transaction.atomic():
-            # Room first, then user: every booking takes the locks in the same order.
+            # Room first, then user: every booking takes the locks in the same order. Only the
+            # room's row: an import or a manager editing the facility never waits on bookings.
             room = (
-                Room.objects.select_for_update(no_key=True)
+                Room.objects.select_for_update(no_key=True, of=("self",))
                 .select_related("facility")
                 .get(pk=room.pk)
             )

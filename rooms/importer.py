@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import LATITUDE_RANGE, LONGITUDE_RANGE, District
@@ -210,8 +211,11 @@ def validate(rows):
 def import_facilities(text, *, retire_samples=False):
     """Validate every row; import all of them in one transaction, or none.
 
-    With retire_samples, the rooms of the sample sites still left are made unbookable
-    (kept, with their bookings, for the record) once the real list is in.
+    The changes are worked out from a plain read first, and written at the end in a few bulk
+    statements: the transaction locks only the rows it changes, and only for the time the
+    writes take, so bookings go on while a long list is read (a booking locks its room row,
+    never the facility's). With retire_samples, the rooms of the sample sites still left are
+    made unbookable (kept, with their bookings, for the record) once the real list is in.
     """
     result = ImportResult()
     rows, result.errors = read_rows(text)
@@ -220,19 +224,9 @@ def import_facilities(text, *, retire_samples=False):
     valid, result.errors = validate(rows)
     if result.errors:
         return result
+    plan = _plan(valid, result)
     with transaction.atomic():
-        facilities = {f.code: f for f in Facility.objects.select_for_update()}
-        rooms = {(r.facility_id, r.kind): r for r in Room.objects.order_by("-pk")}
-        with_rooms = {facility_id for facility_id, _kind in rooms}
-        for data in valid:
-            facility = facilities.get(data["code"])
-            if facility is None:
-                _create(data)
-                result.created.append(data["code"])
-            elif _update(facility, data, rooms, with_rooms):
-                result.changed.append(data["code"])
-            else:
-                result.unchanged += 1
+        plan.apply()
         if retire_samples:
             result.retired_rooms = Room.objects.filter(
                 facility__is_sample=True, is_active=True
@@ -240,27 +234,84 @@ def import_facilities(text, *, retire_samples=False):
     return result
 
 
-def _create(data):
-    facility = Facility.objects.create(
-        code=data["code"],
-        **{name: data[name] for name in FACILITY_FIELDS},
-        requires_approval=bool(data["requires_approval"]),
-        is_sample=False,
-    )
-    OpeningHours.objects.bulk_create(
-        OpeningHours(facility=facility, weekday=day, opens=OpeningHours.DEFAULT_OPENS,
-                     closes=OpeningHours.DEFAULT_CLOSES)
-        for day in OpeningHours.DEFAULT_WEEKDAYS
-    )  # fmt: skip
-    Room.objects.create(
-        facility=facility, **{**STANDARD_ROOM, "capacity": data["standard_capacity"] or 10}
-    )
-    if data["has_booth"]:
-        Room.objects.create(facility=facility, **BOOTH)
+BATCH = 1000
 
 
-def _update(facility, data, rooms, with_rooms):
-    """Bring an existing site in line with its row; return whether anything changed."""
+@dataclass
+class _Plan:
+    """The writes an import makes, worked out before any of them."""
+
+    new_sites: list = field(default_factory=list)  # cleaned rows
+    site_changes: dict = field(default_factory=dict)  # facility -> changed field names
+    room_capacities: list = field(default_factory=list)  # rooms with their new capacity
+    new_rooms: list = field(default_factory=list)  # unsaved rooms of existing sites
+
+    def apply(self):
+        now = timezone.now()
+        by_fields = {}
+        for facility, changed in self.site_changes.items():
+            facility.updated_at = now
+            by_fields.setdefault(tuple(sorted(changed)), []).append(facility)
+        for fields, facilities in by_fields.items():
+            Facility.objects.bulk_update(facilities, [*fields, "updated_at"], batch_size=BATCH)
+        Room.objects.bulk_update(self.room_capacities, ["capacity"], batch_size=BATCH)
+        created = Facility.objects.bulk_create(
+            [
+                Facility(
+                    code=data["code"],
+                    **{name: data[name] for name in FACILITY_FIELDS},
+                    requires_approval=bool(data["requires_approval"]),
+                    is_sample=False,
+                )
+                for data in self.new_sites
+            ],
+            batch_size=BATCH,
+        )
+        OpeningHours.objects.bulk_create(
+            (
+                OpeningHours(facility=facility, weekday=day, opens=OpeningHours.DEFAULT_OPENS,
+                             closes=OpeningHours.DEFAULT_CLOSES)
+                for facility in created
+                for day in OpeningHours.DEFAULT_WEEKDAYS
+            ),
+            batch_size=BATCH,
+        )  # fmt: skip
+        rooms = list(self.new_rooms)
+        for facility, data in zip(created, self.new_sites, strict=True):
+            rooms.append(
+                Room(
+                    facility=facility,
+                    **{**STANDARD_ROOM, "capacity": data["standard_capacity"] or 10},
+                )
+            )
+            if data["has_booth"]:
+                rooms.append(Room(facility=facility, **BOOTH))
+        Room.objects.bulk_create(rooms, batch_size=BATCH)
+
+
+def _plan(valid, result):
+    """What the rows change, read without locks; fills in the result's report."""
+    plan = _Plan()
+    facilities = {f.code: f for f in Facility.objects.filter(code__in=[d["code"] for d in valid])}
+    rooms = {
+        (room.facility_id, room.kind): room
+        for room in Room.objects.filter(facility__in=facilities.values()).order_by("-pk")
+    }
+    with_rooms = {facility_id for facility_id, _kind in rooms}
+    for data in valid:
+        facility = facilities.get(data["code"])
+        if facility is None:
+            plan.new_sites.append(data)
+            result.created.append(data["code"])
+        elif _changes(plan, facility, data, rooms, with_rooms):
+            result.changed.append(data["code"])
+        else:
+            result.unchanged += 1
+    return plan
+
+
+def _changes(plan, facility, data, rooms, with_rooms):
+    """Plan what brings an existing site in line with its row; return whether anything does."""
     values = {name: data[name] for name in FACILITY_FIELDS}
     if data["requires_approval"] is not None:
         values["requires_approval"] = data["requires_approval"]
@@ -273,18 +324,20 @@ def _update(facility, data, rooms, with_rooms):
     for name in changed:
         setattr(facility, name, values[name])
     if changed:
-        facility.save(update_fields=[*changed, "updated_at"])
+        plan.site_changes[facility] = list(changed)
 
     standard = rooms.get((facility.pk, RoomKind.STANDARD))
     capacity = data["standard_capacity"]
     if facility.pk not in with_rooms:
-        Room.objects.create(facility=facility, **{**STANDARD_ROOM, "capacity": capacity or 10})
+        plan.new_rooms.append(
+            Room(facility=facility, **{**STANDARD_ROOM, "capacity": capacity or 10})
+        )
         changed.append("standard room")
     elif standard and capacity and standard.capacity != capacity:
         standard.capacity = capacity
-        standard.save(update_fields=["capacity"])
+        plan.room_capacities.append(standard)
         changed.append("standard room")
     if data["has_booth"] and (facility.pk, RoomKind.BOOTH) not in rooms:
-        Room.objects.create(facility=facility, **BOOTH)
+        plan.new_rooms.append(Room(facility=facility, **BOOTH))
         changed.append("booth")
     return bool(changed)
