@@ -2,7 +2,7 @@
 
 Each function runs in one transaction, checks who may act, moves the status only along
 ALLOWED edges (compare-and-set, so a concurrent change is detected), writes the audit
-event and schedules e-mail for after the commit. Nothing else writes Reservation.status.
+event and queues the e-mail in the same transaction. Nothing else writes Reservation.status.
 
 No double booking: the database refuses overlapping active bookings of a room (an
 exclusion constraint on PostgreSQL, triggers on SQLite); book() locks the room row first
@@ -10,7 +10,7 @@ so concurrent bookings of one room queue up, and turns a refusal, or a deadlock 
 two inserts, into BookingError("slot_taken").
 
 Lapsing: a pending booking that nobody decided before its start is moved to EXPIRED by
-lapse_undecided() (run by `manage.py lapse_undecided` every few minutes, and by book()
+lapse_undecided() (run by the worker's minute sweep, reservations/tasks.py, and by book()
 for the room being booked). Until then, availability already treats it as free.
 """
 
@@ -167,9 +167,7 @@ def book(
             )
             _record(reservation, user, "", status)
             kind = "requested" if status == Status.PENDING else "booked"
-            transaction.on_commit(lambda: notifications.notify_booker(kind, reservation))
-            if status == Status.PENDING:
-                transaction.on_commit(lambda: notifications.notify_managers(reservation))
+            notifications.schedule(kind, reservation)
     except IntegrityError as error:
         if "reservation_no_overlap" in str(error):
             raise _slot_taken() from error
@@ -234,7 +232,7 @@ def approve(actor, reservation, note="") -> Reservation:
             decided_at=now,
             decision_note=note,
         )
-        transaction.on_commit(lambda: notifications.notify_booker("approved", reservation))
+        notifications.schedule("approved", reservation)
     return reservation
 
 
@@ -253,7 +251,7 @@ def reject(actor, reservation, reason) -> Reservation:
             decided_at=timezone.now(),
             decision_note=reason,
         )
-        transaction.on_commit(lambda: notifications.notify_booker("rejected", reservation))
+        notifications.schedule("rejected", reservation)
     return reservation
 
 
@@ -273,7 +271,7 @@ def cancel(actor, reservation, reason="") -> Reservation:
         )
         if history.touches_history(reservation):
             transaction.on_commit(history.changed)
-        transaction.on_commit(lambda: notifications.notify_booker("cancelled", reservation))
+        notifications.schedule("cancelled", reservation)
     return reservation
 
 
@@ -294,7 +292,5 @@ def lapse_undecided(now=None, rooms=None) -> int:
                 lapsed += 1
                 reservation.status = Status.EXPIRED
                 _record(reservation, None, Status.PENDING, Status.EXPIRED, note)
-                transaction.on_commit(
-                    lambda r=reservation: notifications.notify_booker("expired", r)
-                )
+                notifications.schedule("expired", reservation)
     return lapsed
