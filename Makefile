@@ -51,10 +51,10 @@ migrations-check: install
 
 ## Refresh the Korean catalogues after changing translatable strings (needs GNU gettext).
 messages: install
-	for app in accounts regions rooms reservations dashboard; do \
+	for app in accounts regions rooms reservations dashboard worker; do \
 		[ -d $$app ] && (cd $$app && DEBUG=true ../$(BIN)/django-admin makemessages -l ko -l en --settings=boms.settings --pythonpath=..) ; \
 	done; true
-	DEBUG=true $(BIN)/django-admin makemessages -l ko -l en --settings=boms.settings --pythonpath=. --ignore='.venv/*' --ignore='*/migrations/*' --ignore='accounts/*' --ignore='regions/*' --ignore='rooms/*' --ignore='reservations/*' --ignore='dashboard/*' --ignore='node_modules/*'
+	DEBUG=true $(BIN)/django-admin makemessages -l ko -l en --settings=boms.settings --pythonpath=. --ignore='.venv/*' --ignore='*/migrations/*' --ignore='accounts/*' --ignore='regions/*' --ignore='rooms/*' --ignore='reservations/*' --ignore='dashboard/*' --ignore='worker/*' --ignore='node_modules/*'
 	DEBUG=true $(MANAGE) compilemessages --ignore='.venv/*'
 
 clean:

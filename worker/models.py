@@ -21,7 +21,7 @@ class Email(models.Model):
         QUEUED = "queued", _("Waiting to be sent")
         SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Could not be sent")
 
     key = models.CharField(
         _("key"),

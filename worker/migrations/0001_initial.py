@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('body', models.TextField(verbose_name='body')),
                 ('alternatives', models.JSONField(default=list, verbose_name='alternative parts')),
                 ('attachments', models.JSONField(default=list, verbose_name='attachments')),
-                ('status', models.CharField(choices=[('queued', 'Waiting to be sent'), ('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Failed')], default='queued', max_length=16, verbose_name='status')),
+                ('status', models.CharField(choices=[('queued', 'Waiting to be sent'), ('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Could not be sent')], default='queued', max_length=16, verbose_name='status')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
                 ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt')),
                 ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='last attempt started')),
