@@ -33,10 +33,14 @@ def erase_personal_data(now):
     personal = Reservation.objects.filter(end__lt=cutoff).filter(
         ~Q(purpose="") | ~Q(company_name="") | ~Q(contact_phone="")
     )
-    erased = 0
-    while batch := list(personal.order_by("pk").values_list("pk", flat=True)[:ERASE_BATCH]):
+    erased, last = 0, 0
+    # Walking up the primary key reads the table once however many batches there are.
+    while batch := list(
+        personal.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:ERASE_BATCH]
+    ):
         with transaction.atomic():
             erased += Reservation.objects.filter(pk__in=batch).update(
                 purpose="", company_name="", contact_phone=""
             )
+        last = batch[-1]
     return erased
