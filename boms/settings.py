@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "template_partials",
+    "django_tasks",
     "django_tasks_db",
     "worker",
     "accounts",
