@@ -24,9 +24,10 @@ $(BIN)/.bench-installed: pyproject.toml $(BIN)/.installed
 bench: $(BIN)/.bench-installed
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
-## Set up a local SQLite portal with the national registry and demo accounts, then serve it.
+## Set up a local SQLite portal with the national registry and demo accounts, then serve it
+## and run the task worker beside it (Procfile.dev, with honcho); Ctrl-C stops both.
 run: setup
-	DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+	PATH="$(abspath $(BIN)):$$PATH" DEBUG=true HOST=$(HOST) $(BIN)/honcho -f Procfile.dev start -p $(PORT)
 
 setup: install
 	DEBUG=true $(MANAGE) migrate --noinput
@@ -52,7 +53,7 @@ format: install
 migrations-check: install
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
-LOCALISED_APPS = accounts regions rooms reservations portal dashboard backoffice web
+LOCALISED_APPS = accounts regions rooms reservations portal dashboard backoffice web worker
 
 ## Refresh the Korean catalogues after changing translatable strings (needs GNU gettext).
 messages: install

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "worker",
     "accounts",
     "regions",
     "rooms",
@@ -104,10 +107,31 @@ AUTH_USER_MODEL = "accounts.User"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
-vars().update(env.email("EMAIL_URL", default="consolemail://"))
+EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
+# Requests and tasks only queue mail (worker/outbox.py); the worker sends it through EMAIL_URL.
+EMAIL_BACKEND = "worker.outbox.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG.pop("EMAIL_BACKEND")
+vars().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Attempts at 1, 2, 4 … minutes, then hourly: 10 attempts span about four hours.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="BOMS <noreply@boms.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+
+# The task queue: django-tasks (Django 6's django.tasks, backported) on the database.
+# `manage.py run_worker` processes it; README "Deploying" says how many and how to supervise.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=5)
+TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=7)
+EMAIL_RETENTION_DAYS = env.int("EMAIL_RETENTION_DAYS", default=30)
+# /readyz/queue fails when a due task has waited, or the last sweep is, older than this.
+QUEUE_MAX_WAIT_SECONDS = env.int("QUEUE_MAX_WAIT_SECONDS", default=300)
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=180)
+# Purpose, company and phone of bookings that ended longer ago are blanked (privacy notice).
+BOOKING_PERSONAL_DATA_RETENTION_DAYS = env.int(
+    "BOOKING_PERSONAL_DATA_RETENTION_DAYS", default=3 * 365
+)
 
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.SignInThrottleBackend",

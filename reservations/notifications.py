@@ -1,7 +1,9 @@
 """E-mails about bookings, in Korean with English below, each with the booking as .ics.
 
-The services schedule these with transaction.on_commit: nothing is sent for a change
-that was rolled back, and no mail server is waited on inside a transaction.
+A service calls schedule() inside its transaction: that adds one row to the task queue,
+so a change that is rolled back sends nothing. The worker's notify task then renders the
+notices and hands them to the outbox, keyed by booking and kind so that each goes out once
+however often the task runs; the outbox sends and retries (worker/outbox.py).
 """
 
 from django.conf import settings
@@ -9,8 +11,12 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from reservations.ics import reservations_ics
+from reservations.models import Reservation
+from worker import outbox
+from worker.queue import retry_later
 
 SUBJECTS = {
     "booked": _("Booking confirmed"),
@@ -38,9 +44,7 @@ def _render(kind, reservation, language):
         }
 
 
-def _send(kind, reservation, recipients):
-    if not recipients:
-        return
+def _message(kind, reservation, recipients):
     korean, english = _render(kind, reservation, "ko"), _render(kind, reservation, "en")
     message = EmailMessage(
         subject=f"[BOMS] {korean['subject']} / {english['subject']}",
@@ -53,16 +57,48 @@ def _send(kind, reservation, recipients):
         reservations_ics([reservation], calendar_name="BOMS", method=method),
         "text/calendar",
     )
-    message.send()
+    return message
 
 
-def notify_booker(kind, reservation):
-    booker = reservation.booked_by
-    _send(kind, reservation, [booker.email] if booker and booker.email else [])
+def schedule(kind, reservation):
+    """Queue the notices of a change; call it inside the change's transaction."""
+    notify.enqueue(reservation.pk, kind)
 
 
-def notify_managers(reservation):
-    emails = list(
-        reservation.room.facility.managers.filter(is_active=True).values_list("email", flat=True)
+@task
+def notify(reservation_id, kind, attempt=1):
+    try:
+        send_notices(reservation_id, kind)
+    except Exception:
+        retry_later(notify, reservation_id, kind, attempt=attempt)
+        raise
+
+
+def send_notices(reservation_id, kind):
+    """Post the booker's notice, and for a new pending booking the managers' request."""
+    reservation = (
+        Reservation.objects.select_related("booked_by", "room__facility")
+        .filter(pk=reservation_id)
+        .first()
     )
-    _send("decision_needed", reservation, emails)
+    if reservation is None:
+        return
+    booker = reservation.booked_by
+    if booker and booker.email:
+        outbox.post(
+            _message(kind, reservation, [booker.email]),
+            key=f"reservation-{reservation.pk}-{kind}",
+            send_now=True,
+        )
+    if kind == "requested":
+        managers = list(
+            reservation.room.facility.managers.filter(is_active=True).values_list(
+                "email", flat=True
+            )
+        )
+        if managers:
+            outbox.post(
+                _message("decision_needed", reservation, managers),
+                key=f"reservation-{reservation.pk}-decision_needed",
+                send_now=True,
+            )

@@ -2,7 +2,7 @@
 
 Each function runs in one transaction, checks who may act, moves the status only along
 ALLOWED edges (compare-and-set, so a concurrent change is detected), writes the audit
-event and schedules e-mail for after the commit. Nothing else writes Reservation.status.
+event and queues the e-mail in the same transaction. Nothing else writes Reservation.status.
 Whether a booking may be made is for the rules (`reservations.rules`), asked here.
 
 No double booking: the database refuses overlapping active bookings of a room (an
@@ -11,14 +11,14 @@ so concurrent bookings of one room queue up, and turns a refusal, or a deadlock 
 two inserts, into the rules' "slot taken".
 
 Lapsing: a pending booking that nobody decided before its start is moved to EXPIRED by
-lapse_undecided() (run by `manage.py lapse_undecided` every few minutes, and by book()
+lapse_undecided() (run by the worker's minute sweep, reservations/tasks.py, and by book()
 for the room being booked). Until then, the rules already treat it as free.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -47,19 +47,6 @@ RACE_SQLSTATES = {"40P01", "40001"}
 
 def manages(user: User, room: Room) -> bool:
     return user.is_superuser or room.facility.managers.filter(pk=user.pk).exists()
-
-
-def _after_commit(send: Callable[..., None], *args: object) -> None:
-    """Send mail once the change is committed: a failing mail server never undoes or fails it.
-
-    Django logs a failed send, with its traceback, under the name of `send`.
-    """
-
-    def deliver() -> None:
-        send(*args)
-
-    deliver.__qualname__ = send.__qualname__
-    transaction.on_commit(deliver, robust=True)
 
 
 def _record(
@@ -112,9 +99,7 @@ def book(
             )
             _record(reservation, user, "", status)
             kind = "requested" if status == Status.PENDING else "booked"
-            _after_commit(notifications.notify_booker, kind, reservation)
-            if status == Status.PENDING:
-                _after_commit(notifications.notify_managers, reservation)
+            notifications.schedule(kind, reservation)
     except IntegrityError as error:
         if "reservation_no_overlap" in str(error):
             raise rules.SLOT_FREE.taken() from error
@@ -176,7 +161,7 @@ def approve(actor: User, reservation: Reservation, note: str = "") -> Reservatio
             decided_at=now,
             decision_note=note,
         )
-        _after_commit(notifications.notify_booker, "approved", reservation)
+        notifications.schedule("approved", reservation)
     return reservation
 
 
@@ -195,7 +180,7 @@ def reject(actor: User, reservation: Reservation, reason: str) -> Reservation:
             decided_at=timezone.now(),
             decision_note=reason,
         )
-        _after_commit(notifications.notify_booker, "rejected", reservation)
+        notifications.schedule("rejected", reservation)
     return reservation
 
 
@@ -214,7 +199,7 @@ def cancel(actor: User, reservation: Reservation, reason: str = "") -> Reservati
         )
         if history.touches_history(reservation):
             transaction.on_commit(history.changed)
-        _after_commit(notifications.notify_booker, "cancelled", reservation)
+        notifications.schedule("cancelled", reservation)
     return reservation
 
 
@@ -237,7 +222,7 @@ def lapse_undecided(
                 lapsed += 1
                 reservation.status = Status.EXPIRED
                 _record(reservation, None, Status.PENDING, Status.EXPIRED, note)
-                _after_commit(notifications.notify_booker, "expired", reservation)
+                notifications.schedule("expired", reservation)
     return lapsed
 
 

@@ -65,10 +65,12 @@ def test_the_containers_gunicorn_command_loads_the_application():
     assert result.returncode == 0, result.stderr
 
 
-def test_every_manage_py_command_the_containers_run_exists():
+def test_every_manage_py_command_the_containers_and_make_run_run_exists():
     from django.core.management import get_commands
 
-    text = (ROOT / "Dockerfile").read_text() + (ROOT / "docker-compose.yml").read_text()
+    text = "".join(
+        (ROOT / name).read_text() for name in ("Dockerfile", "docker-compose.yml", "Procfile.dev")
+    )
     commands = set(re.findall(r"manage\.py (\w+)", text))
-    assert {"collectstatic", "migrate"} <= commands
+    assert {"collectstatic", "migrate", "run_worker", "runserver"} <= commands
     assert commands <= set(get_commands())

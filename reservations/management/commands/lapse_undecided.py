@@ -4,7 +4,10 @@ from reservations.services import lapse_undecided
 
 
 class Command(BaseCommand):
-    help = "Expire pending bookings nobody decided before their start (run every few minutes)."
+    help = (
+        "Expire pending bookings nobody decided before their start. The worker's minute sweep "
+        "does this on its own; this runs it once by hand."
+    )
 
     def handle(self, *args, **options):
         count = lapse_undecided()
