@@ -1,6 +1,10 @@
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from accounts import mfa
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +35,25 @@ def _default_language():
     """A request leaves its language active in the thread; the next test starts in Korean."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(monkeypatch):
+    """`client.force_login(user)` stands for a finished sign-in, both steps of it: staff and
+    users who turned two-step sign-in on are verified with an authenticator, as django-otp
+    marks a session. Tests of the second step itself pass `second_factor=False`."""
+    force_login = Client.force_login
+
+    def force_login_with_second_factor(self, user, backend=None, *, second_factor=True):
+        force_login(self, user, backend)
+        if second_factor and mfa.uses_second_factor(user):
+            device = mfa.authenticator_of(user) or mfa.start_enrolment(user)
+            if not device.confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.pop(mfa.PENDING_SESSION_KEY, None)
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
