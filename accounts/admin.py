@@ -170,12 +170,12 @@ class UserAdmin(DjangoUserAdmin):
             return gettext("none recorded")
         return format_html_join(
             mark_safe("<br>"),
-            "{} — {} {}{}",
+            "{} — {} ({}){}",
             (
                 (
                     record.get_item_display(),
-                    record.version,
                     localtime(record.given_at).strftime("%Y-%m-%d %H:%M"),
+                    gettext("version %(version)s") % {"version": record.version},
                     gettext(" (withdrawn %(when)s)")
                     % {"when": localtime(record.withdrawn_at).strftime("%Y-%m-%d %H:%M")}
                     if record.withdrawn_at

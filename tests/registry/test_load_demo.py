@@ -82,9 +82,7 @@ def test_demo_staff_sign_in_with_the_printed_authenticator_key(managed_sites, cl
     assert manager.totpdevice_set.count() == 1
     key = b32decode(DEMO_TOTP_SECRET)
 
-    client.post(
-        "/accounts/login/", {"username": manager.email, "password": "Boms-manager-2026!"}
-    )
+    client.post("/accounts/login/", {"username": manager.email, "password": "Boms-manager-2026!"})
     assert client.get("/admin/")["Location"].startswith("/accounts/two-factor/")
     code = f"{TOTP(key).token():06d}"
     assert client.post("/accounts/two-factor/", {"code": code})["Location"] == "/"
