@@ -229,7 +229,7 @@ class OneTimeCodeForm(forms.Form):
     """A code from the authenticator app, or one of the recovery codes."""
 
     code = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=20,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}

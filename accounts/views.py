@@ -125,7 +125,8 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
-        if not user.email_verified:
+        # Staff made in the admin never got a link; they book rarely and see it in the profile.
+        if not user.email_verified and not mfa.requires_second_factor(user):
             messages.warning(
                 self.request,
                 _(
