@@ -1,15 +1,36 @@
 """Admin for portal users: e-mail is the login, roles are groups, facilities are assigned here."""
 
+import logging
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import mfa
 from accounts.models import User
 from accounts.roles import ROLE_LABELS
 from accounts.services import delete_account
+
+logger = logging.getLogger(__name__)
+
+# Devices are reset from the user's page (below), never edited: a key typed in here would be
+# a second factor nobody enrolled.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 admin.site.site_header = _("BOMS administration")
 admin.site.site_title = _("BOMS admin")
@@ -59,18 +80,44 @@ class UserAdmin(DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     inlines = [ManagedFacilityInline]
+    change_form_template = "admin/accounts/user/change_form.html"
 
-    list_display = ["email", "name", "company", "roles", "is_staff", "is_active", "last_login"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_display = [
+        "email",
+        "name",
+        "account_type",
+        "company",
+        "roles",
+        "is_staff",
+        "is_active",
+        "last_login",
+    ]
+    list_filter = ["account_type", "is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["email", "name", "company", "phone", "business_number"]
     search_help_text = _("E-mail, name, company, phone or business registration number.")
     ordering = ["email"]
-    readonly_fields = ["calendar_token", "last_login", "date_joined"]
+    readonly_fields = [
+        "email_verified_at",
+        "calendar_token",
+        "last_login",
+        "date_joined",
+        "second_factor",
+        "consents_given",
+    ]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email", "email_verified_at", "password", "second_factor"]}),
         (
             _("Personal details"),
-            {"fields": ["name", "company", "business_number", "phone", "calendar_token"]},
+            {
+                "fields": [
+                    "name",
+                    "account_type",
+                    "company",
+                    "business_number",
+                    "phone",
+                    "calendar_token",
+                ]
+            },
         ),
         (
             _("Roles and permissions"),
@@ -90,6 +137,7 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Consents"), {"fields": ["consents_given"]}),
     ]
     add_fieldsets = [
         (
@@ -103,6 +151,77 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:user_id>/reset-second-factor/",
+                self.admin_site.admin_view(require_POST(self.reset_second_factor)),
+                name="accounts_user_reset_second_factor",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("consents"))
+    def consents_given(self, user):
+        """What the user agreed to; only they change it, from their profile."""
+        records = user.consents.order_by("item", "-given_at")
+        if not records:
+            return gettext("none recorded")
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} — {} ({}){}",
+            (
+                (
+                    record.get_item_display(),
+                    localtime(record.given_at).strftime("%Y-%m-%d %H:%M"),
+                    gettext("version %(version)s") % {"version": record.version},
+                    gettext(" (withdrawn %(when)s)")
+                    % {"when": localtime(record.withdrawn_at).strftime("%Y-%m-%d %H:%M")}
+                    if record.withdrawn_at
+                    else "",
+                )
+                for record in records
+            ),
+        )
+
+    @admin.display(description=_("two-step sign-in"))
+    def second_factor(self, user):
+        device = mfa.authenticator_of(user)
+        if device is None:
+            return gettext("not set up")
+        return gettext("authenticator app, %(count)s recovery codes left") % {
+            "count": mfa.recovery_codes_left(user)
+        }
+
+    def reset_second_factor(self, request, user_id):
+        """A lost phone: remove the authenticator and recovery codes; superusers only."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        user = get_object_or_404(User, pk=user_id)
+        removed = mfa.reset(user)
+        message = "Reset two-step sign-in (removed the authenticator and recovery codes)."
+        self.log_change(request, user, message)
+        logger.info(
+            "second factor reset by %s for %s (%s devices)",
+            request.user.pk,
+            user.pk,
+            removed,
+            extra={"user_id": request.user.pk},
+        )
+        self.message_user(
+            request,
+            gettext("Two-step sign-in of %(user)s was reset; they set it up again at sign-in.")
+            % {"user": user.email},
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:accounts_user_change", args=[user.pk]))
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["can_reset_second_factor"] = bool(
+            obj and request.user.is_superuser and mfa.authenticator_of(obj)
+        )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def get_inline_instances(self, request, obj=None):
         # Like the password, facilities are set once the account exists (the add page is short).

@@ -36,7 +36,7 @@ def validate_business_number(value):
     digits = normalize_business_number(value)
     if not re.fullmatch(r"\d{10}", digits):
         raise ValidationError(
-            _("Enter the 10-digit business registration number, e.g. 123-45-67890."),
+            _("Enter the 10-digit business registration number, e.g. 123-45-67891."),
             code="business_number_format",
         )
     if not business_number_is_valid(digits):

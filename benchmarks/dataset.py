@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AccountType, User
 from dashboard import rollup
 from reservations import synthetic
 from reservations.models import Reservation, ReservationEvent
@@ -65,10 +65,13 @@ def _rollup_triggers_off():
 def _create_users(count):
     """{user id: company name} of `count` new bench users."""
     password = make_password(BENCH_PASSWORD)
+    now = timezone.now()
     users = [
         User(
             email=f"bench-{n:05d}@bench.example",
+            email_verified_at=now,
             name=f"벤치 사용자 {n}",
+            account_type=AccountType.BUSINESS,
             company=f"벤치마크 주식회사 {n % COMPANIES}",
             business_number=synthetic.business_number(n % COMPANIES),
             phone="010-0000-0000",

@@ -2,7 +2,8 @@
 
 Sessions are made here, not by signing in over HTTP, so that password hashing and the sign-in
 throttle stay out of the figures; the server accepts them because it shares the database,
-the cache and the SECRET_KEY.
+the cache and the SECRET_KEY. The official's session is marked as having passed the second
+factor the way django-otp marks it: the id of a confirmed device in the session.
 """
 
 import datetime
@@ -12,40 +13,51 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import AccountType, User
 from accounts.roles import MINISTRY_OFFICIALS
 from benchmarks.dataset import BENCH_PASSWORD
 from regions.models import Region
 from reservations.models import Reservation, ReservationEvent
 from reservations.rules import POLICIES
-from reservations.synthetic import days_between
+from reservations.synthetic import business_number, days_between
 from rooms.calendar import korean_holiday
 from rooms.models import Room, RoomKind
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def session_for(user):
+def session_for(user, *, second_factor=False):
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = BACKEND
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if second_factor:
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": "benchmark"}
+        )
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
     return session.session_key
 
 
 def bench_users(prefix, count, **fields):
-    """Users `prefix-NNN@bench.example` without bookings, created once and reused."""
+    """Confirmed business users `prefix-NNN@bench.example` without bookings, created once
+    and reused."""
     users = []
     for n in range(count):
         user, created = User.objects.get_or_create(
             email=f"{prefix}-{n:03d}@bench.example",
             defaults={"name": f"{prefix} {n}", "company": "벤치마크", **fields},
         )
-        if created:
+        if created or not user.can_book or not user.business_number:
+            user.account_type = AccountType.BUSINESS
+            user.business_number = business_number(7000 + n)
+            user.email_verified_at = user.email_verified_at or timezone.now()
             user.set_password(BENCH_PASSWORD)
-            user.save(update_fields=["password"])
+            user.save()
         users.append(user)
     forget_bookings(Reservation.objects.filter(booked_by__in=users))
     return users
@@ -84,7 +96,7 @@ def plan(*, bookers=200):
         .order_by("pk")[:50]
     )
     return {
-        "official": session_for(official),
+        "official": session_for(official, second_factor=True),
         "bookers": [session_for(user) for user in bench_users("bench-booker", bookers)],
         "readers": [session_for(user) for user in readers],
         "rooms": list(Room.objects.bookable().values_list("pk", flat=True)),

@@ -7,7 +7,7 @@ import factory
 import holidays
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AccountType, User
 from regions.models import District, Region
 from reservations.models import Reservation, Status
 from rooms.models import Closure, Facility, HostType, OpeningHours, Room, RoomKind
@@ -19,7 +19,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
+    email_verified_at = factory.LazyFunction(timezone.now)
     name = factory.Sequence(lambda n: f"사용자{n}")
+    account_type = AccountType.BUSINESS
     company = "주식회사 예시"
     business_number = "1208147521"
     phone = "010-1234-5678"
@@ -29,6 +31,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class IndividualUserFactory(UserFactory):
+    account_type = AccountType.INDIVIDUAL
+    company = ""
+    business_number = ""
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

@@ -63,3 +63,31 @@ def test_resetting_the_password_unlocks_the_account(client):
 
     fresh = client.__class__(REMOTE_ADDR="10.1.2.3")
     assert sign_in(fresh, user.email, "Fresh-start-2026!").status_code == 302
+
+
+def test_wrong_passwords_on_account_deletion_lock_like_failed_sign_ins(client):
+    user = UserFactory()
+    client.force_login(user)
+    answers = [
+        client.post("/accounts/delete/", {"password": f"guess-{n}"}).status_code
+        for n in range(1, 7)
+    ]
+
+    assert answers[:4] == [200] * 4
+    assert answers[4:] == [429, 429]
+    locked = client.post("/accounts/delete/", {"password": "correct-horse-battery"})
+    assert locked.status_code == 429
+    assert "/accounts/password/reset/" in locked.content.decode()
+    assert user.__class__.objects.filter(pk=user.pk).exists()
+    other = client.__class__(REMOTE_ADDR="10.9.8.7")
+    assert sign_in(other, user.email, "correct-horse-battery").status_code == 429
+
+
+def test_deletion_guesses_and_sign_in_failures_count_together(client):
+    user = UserFactory()
+    client.force_login(user)
+    for _ in range(3):
+        sign_in(client.__class__(REMOTE_ADDR="10.9.8.7"), user.email, "wrong-password")
+    client.post("/accounts/delete/", {"password": "guess-1"})
+
+    assert client.post("/accounts/delete/", {"password": "guess-2"}).status_code == 429

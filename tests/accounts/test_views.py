@@ -13,74 +13,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"
 
 
-def signup_data(**overrides):
-    data = {
-        "email": "Kim@Example.com",
-        "name": "김민지",
-        "company": "주식회사 새싹",
-        "business_number": "220-81-62517",
-        "phone": "010-2345-6789",
-        "password1": "blue-mountain-river-42",
-        "password2": "blue-mountain-river-42",
-    }
-    data.update(overrides)
-    return data
-
-
-def test_sign_up_creates_the_account_signs_in_and_stores_digits_only(client):
-    response = client.post(reverse("accounts:signup"), signup_data())
-
-    assert response.status_code == 302
-    user = User.objects.get()
-    assert user.email == "kim@example.com"
-    assert user.business_number == "2208162517"
-    assert user.phone == "010-2345-6789"
-    assert user.check_password("blue-mountain-river-42")
-    assert client.get(reverse("accounts:profile")).status_code == 200
-
-
-def test_sign_up_with_an_existing_email_in_another_case_is_refused(client):
-    UserFactory(email="kim@example.com")
-
-    response = client.post(reverse("accounts:signup"), signup_data(email="KIM@example.com"))
-
-    assert response.status_code == 200
-    assert response.context["form"].has_error("email", "duplicate_email")
-    assert User.objects.count() == 1
-
-
-def test_sign_up_with_a_wrong_check_digit_is_refused(client):
-    response = client.post(reverse("accounts:signup"), signup_data(business_number="2208162510"))
-
-    assert response.context["form"].has_error("business_number", "business_number_check_digit")
-    assert not User.objects.exists()
-
-
-def test_sign_up_with_a_weak_password_is_refused(client):
-    response = client.post(
-        reverse("accounts:signup"), signup_data(password1="password", password2="password")
-    )
-
-    assert response.context["form"].has_error("password1")
-    assert not User.objects.exists()
-
-
-def test_sign_up_with_passwords_that_differ_is_refused(client):
-    response = client.post(
-        reverse("accounts:signup"), signup_data(password2="blue-mountain-river-43")
-    )
-
-    assert response.context["form"].has_error("password2", "password_mismatch")
-    assert not User.objects.exists()
-
-
-def test_sign_up_with_a_non_korean_phone_is_refused(client):
-    response = client.post(reverse("accounts:signup"), signup_data(phone="555-0100"))
-
-    assert response.context["form"].has_error("phone", "phone_format")
-    assert not User.objects.exists()
-
-
 def test_sign_in_by_email_ignores_case_and_returns_to_next_with_its_query(client):
     UserFactory(email="park@example.com")
     next_url = "/book/?room=3&start=2026-12-01T10:00"
@@ -187,6 +119,7 @@ def test_profile_edit_saves_the_new_details(client):
         {
             "name": "최현우",
             "email": user.email,
+            "account_type": "business",
             "company": "새 회사",
             "business_number": "124-81-00998",
             "phone": "02-123-4567",
@@ -273,14 +206,6 @@ def test_sign_in_page_is_in_korean_by_default_and_english_on_request(client):
 
     english = client.get(reverse("accounts:login"), headers={"accept-language": "en"})
     assert "Sign in" in english.content.decode()
-
-
-def test_sign_up_returns_to_a_safe_next(client):
-    response = client.post(
-        reverse("accounts:signup"), signup_data(next="/book/?room=3&start=2026-12-01T10:00")
-    )
-
-    assert response["Location"] == "/book/?room=3&start=2026-12-01T10:00"
 
 
 def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):

@@ -2,10 +2,15 @@
 
 import importlib
 import re
+import time
+from base64 import b32decode
 
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
+from django.core import mail
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from reservations.models import Reservation, Status
@@ -32,18 +37,40 @@ def busan_room():
     return RoomFactory(facility__district=district, facility__name="해운대 창업센터")
 
 
-def sign_in(page, email, password="correct-horse-battery"):
+def sign_in(page, email, password="correct-horse-battery", authenticator=None):
+    """Sign in; with an authenticator (a TOTP device), give its current code as the second step."""
     page.goto("/accounts/login/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
     page.locator("form.form button[type=submit]").click()
     page.wait_for_load_state()
+    if authenticator is not None:
+        assert "/accounts/two-factor/" in page.url
+        page.fill("input[name=code]", totp_code(authenticator.bin_key))
+        page.locator("form.form button[type=submit]").click()
+        page.wait_for_load_state()
+
+
+def totp_code(key):
+    """What an authenticator app holding `key` shows now (django-otp's own TOTP)."""
+    totp = TOTP(key)
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+def staff_in(group, **fields):
+    # Transactional tests flush the database, data migrations included: recreate the roles.
+    importlib.import_module("accounts.migrations.0002_roles").create_roles(django_apps, None)
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get(name=group))
+    return user, TOTPDevice.objects.create(user=user, name="authenticator")
 
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
 def test_an_sme_user_signs_up_searches_books_and_downloads_the_ics(new_page, busan_room, viewport):
     page = new_page(viewport) if viewport else new_page()
     page.goto("/accounts/signup/")
+    assert serious_accessibility_violations(page) == []
     page.fill("input[name=email]", "new.user@example.com")
     page.fill("input[name=name]", "신규 사용자")
     page.fill("input[name=company]", "주식회사 새싹")
@@ -51,9 +78,17 @@ def test_an_sme_user_signs_up_searches_books_and_downloads_the_ics(new_page, bus
     page.fill("input[name=phone]", "010-2345-6789")
     page.fill("input[name=password1]", "Saessak-2026-pass!")
     page.fill("input[name=password2]", "Saessak-2026-pass!")
+    for item in ("terms", "privacy", "age_14"):
+        page.check(f"input[name=consent_{item}]")
     page.locator("form.form button[type=submit]").click()
     page.wait_for_load_state()
-    assert "/accounts/signup/" not in page.url, page.locator(".errorlist").all_inner_texts()
+    assert "/accounts/signup/sent/" in page.url, page.locator(".errorlist").all_inner_texts()
+    expect(page.locator("h1")).to_contain_text("메일")
+
+    (message,) = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/accounts/verify/\S+)", message.body).group(1)
+    page.goto(link)
+    sign_in(page, "new.user@example.com", "Saessak-2026-pass!")
 
     day = next_weekday_at(10).date()
     page.goto("/")
@@ -112,10 +147,7 @@ def test_two_browsers_booking_the_same_slot_at_once_exactly_one_wins(new_page):
 
 
 def test_a_manager_approves_a_pending_hall_booking_and_the_user_sees_it(new_page):
-    # Transactional tests flush the database, data migrations included: recreate the roles.
-    importlib.import_module("accounts.migrations.0002_roles").create_roles(django_apps, None)
-    manager = UserFactory(is_staff=True)
-    manager.groups.add(Group.objects.get(name="Facility managers"))
+    manager, authenticator = staff_in("Facility managers", is_staff=True)
     hall = HallFactory(facility__managers=[manager])
     booker = UserFactory()
     start = next_weekday_at(10)
@@ -125,7 +157,7 @@ def test_a_manager_approves_a_pending_hall_booking_and_the_user_sees_it(new_page
     assert reservation.status == Status.PENDING
 
     admin = new_page()
-    sign_in(admin, manager.email)
+    sign_in(admin, manager.email, authenticator=authenticator)
     admin.goto("/admin/reservations/reservation/?status__exact=pending")
     admin.locator(f"input[name=_selected_action][value='{reservation.pk}']").check()
     admin.select_option("select[name=action]", "approve_selected")
@@ -144,15 +176,13 @@ def test_a_manager_approves_a_pending_hall_booking_and_the_user_sees_it(new_page
 def test_a_ministry_official_opens_the_dashboard_and_drills_down_to_a_site(
     new_page, busan_room, viewport
 ):
-    importlib.import_module("accounts.migrations.0002_roles").create_roles(django_apps, None)
-    official = UserFactory()
-    official.groups.add(Group.objects.get(name="Ministry officials"))
+    official, authenticator = staff_in("Ministry officials")
     start = next_weekday_at(10)
     ReservationFactory(room=busan_room, start=start, end=start.replace(hour=12))
     site = busan_room.facility
 
     page = new_page(viewport) if viewport else new_page()
-    sign_in(page, official.email)
+    sign_in(page, official.email, authenticator=authenticator)
     page.get_by_role("link", name="대시보드").click()
     expect(page.locator("h1")).to_contain_text("전국")
     assert serious_accessibility_violations(page) == []
@@ -172,3 +202,28 @@ def test_a_ministry_official_opens_the_dashboard_and_drills_down_to_a_site(
     expect(row).to_contain_text(busan_room.name)
     assert serious_accessibility_violations(page) == []
     assert [e for e in page.console_errors if "ERR_NAME_NOT_RESOLVED" not in e] == []
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_a_new_facility_manager_sets_up_the_authenticator_at_first_sign_in(new_page, viewport):
+    manager, device = staff_in("Facility managers", is_staff=True)
+    device.delete()
+
+    page = new_page(viewport) if viewport else new_page()
+    sign_in(page, manager.email)
+    page.goto("/admin/")
+    assert "/accounts/two-factor/setup/" in page.url
+    expect(page.locator("svg.qr-code")).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    key = b32decode(page.locator(".secret").inner_text().replace(" ", ""))
+    page.fill("input[name=code]", totp_code(key))
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state()
+
+    codes = page.locator(".recovery-codes code").all_inner_texts()
+    assert len(codes) == 10
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("link", name="보관했습니다").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/admin/")
+    expect(page.locator("#site-name")).to_be_visible()

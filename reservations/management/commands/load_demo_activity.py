@@ -61,6 +61,7 @@ def _company_users():
         User(
             email=f"demo-company-{n:02d}@boms.example",
             name=f"데모 직원 {n}",
+            account_type="business",
             company=f"데모 기업 {n % COMPANIES + 1}",
             business_number=synthetic.business_number(900 + n % COMPANIES),
             phone="010-0000-0000",
