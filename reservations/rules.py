@@ -363,6 +363,19 @@ class NotClosed(Rule):
         return rooms.filter(~Exists(closed))
 
 
+class ConfirmedAccount(UserRule):
+    """Only an account whose e-mail address is confirmed books (accounts' sign-up sends the link)."""
+
+    code = "account_unconfirmed"
+
+    def check_user(self, request: BookingRequest, user: User) -> None:
+        if not user.can_book:
+            raise refusal(
+                self.code,
+                _("Confirm your e-mail address before booking: open the link we sent you."),
+            )
+
+
 class NoOwnOverlap(UserRule):
     code = "user_overlap"
 
@@ -445,6 +458,7 @@ RULES: tuple[Rule, ...] = (
     SomeoneAttends(),
     WithinCapacity(),
     CLOSURES,
+    ConfirmedAccount(),
     NoOwnOverlap(),
     UpcomingLimit(),
     SLOT_FREE,

@@ -272,3 +272,16 @@ def test_a_booking_is_confirmed_though_the_mail_server_is_down(
     reservation = Reservation.objects.get(room=room)
     assert response.status_code == 302
     assert response["Location"] == reverse("booking:booked", args=[reservation.pk])
+
+
+def test_an_unconfirmed_account_is_asked_to_confirm_its_address_and_can_resend_the_link(client):
+    room = RoomFactory()
+    client.force_login(UserFactory(email_verified_at=None))
+
+    response = client.post(book_url(room), booking_data(next_weekday_at(10)))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-refusal="account_unconfirmed"' in page
+    assert reverse("accounts:resend_confirmation") in page
+    assert not Reservation.objects.exists()

@@ -113,6 +113,11 @@ def during_a_closure(monkeypatch):
     return Scene(room, start, start + HOUR, busy_in_the_day=True)
 
 
+def by_an_unconfirmed_account(monkeypatch):
+    start = next_weekday_at(10)
+    return Scene(RoomFactory(), start, start + HOUR, user=UserFactory(email_verified_at=None))
+
+
 def overlapping_the_users_own_booking(monkeypatch):
     user = UserFactory()
     start = next_weekday_at(10)
@@ -149,6 +154,7 @@ SCENES = {
     rules.SomeoneAttends: nobody_attends,
     rules.WithinCapacity: over_capacity,
     rules.NotClosed: during_a_closure,
+    rules.ConfirmedAccount: by_an_unconfirmed_account,
     rules.NoOwnOverlap: overlapping_the_users_own_booking,
     rules.UpcomingLimit: over_the_upcoming_limit,
     rules.SlotFree: already_booked,
