@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "template_partials",
+    "web",
     "accounts",
     "regions",
     "rooms",
@@ -60,6 +61,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Refuses hostile input before any view or process_view reads it; placed after CSRF and
+    # CSP so that its 400 page still gets their cookie and headers (web/middleware.py).
+    "web.middleware.RequestHygieneMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -146,6 +150,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+CSRF_FAILURE_VIEW = "web.views.csrf_failure"
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -11,3 +11,5 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("", include("rooms.urls")),
 ]
+
+handler400 = "web.views.bad_request"

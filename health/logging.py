@@ -30,6 +30,7 @@ class JsonFormatter(logging.Formatter):
         "status",
         "duration_ms",
         "queries",
+        "refused",
     )
 
     def format(self, record):
@@ -67,7 +68,8 @@ class QueryCounter:
 class RequestLogMiddleware:
     """Tags each request with an id (kept from X-Request-ID when sane) and logs its outcome.
 
-    Only the path is logged, never the query string, which may carry personal data.
+    Only the path is logged, never the query string, which may carry personal data;
+    `refused` says why web.middleware refused a request.
     With QUERY_COUNT_HEADER on (benchmarks), the number of queries is sent as X-DB-Queries.
     """
 
@@ -98,6 +100,7 @@ class RequestLogMiddleware:
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     "queries": queries.count,
+                    "refused": getattr(request, "refused", None),
                 },
             )
             return response
