@@ -1,4 +1,7 @@
-"""One JSON line per log record on stdout, with the request's id, user id and timing."""
+"""One JSON line per log record on stdout, with the request's id, user id and timing.
+
+Keys in URL paths (calendar feeds, password-reset links) are redacted from every line.
+"""
 
 import json
 import logging
@@ -8,6 +11,9 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import connection
+from django.utils.functional import LazyObject
+
+from web.redaction import redact
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
@@ -38,14 +44,14 @@ class JsonFormatter(logging.Formatter):
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
         }
         for field in self.EXTRA_FIELDS:
             value = getattr(record, field, None)
             if value is not None:
-                entry[field] = value
+                entry[field] = redact(value) if isinstance(value, str) else value
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -65,11 +71,24 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
+def _user_id(request):
+    """The id of the signed-in user, if the request has already looked the user up.
+
+    Read after the response, so never a query: the database may be why the request failed.
+    AuthenticationMiddleware keeps a user it looked up in request._cached_user; login() and
+    logout() put the user itself in request.user.
+    """
+    user = getattr(request, "user", None)
+    if isinstance(user, LazyObject):  # tells the wrapper from a user without looking one up
+        user = getattr(request, "_cached_user", None)
+    return user.pk if user is not None and user.is_authenticated else None
+
+
 class RequestLogMiddleware:
     """Tags each request with an id (kept from X-Request-ID when sane) and logs its outcome.
 
-    Only the path is logged, never the query string, which may carry personal data;
-    `refused` says why web.middleware refused a request.
+    Only the path is logged, never the query string, which may carry personal data; the
+    user only if the request looked them up; `refused` when web.middleware refused it.
     With QUERY_COUNT_HEADER on (benchmarks), the number of queries is sent as X-DB-Queries.
     """
 
@@ -87,14 +106,13 @@ class RequestLogMiddleware:
             response["X-Request-ID"] = request_id
             if settings.QUERY_COUNT_HEADER:
                 response["X-DB-Queries"] = str(queries.count)
-            user = getattr(request, "user", None)
             logger.info(
                 "%s %s %s",
                 request.method,
                 request.path,
                 response.status_code,
                 extra={
-                    "user_id": user.pk if user is not None and user.is_authenticated else None,
+                    "user_id": _user_id(request),
                     "method": request.method,
                     "path": request.path,
                     "status": response.status_code,
