@@ -103,7 +103,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Every process must see the same cache, or one process's invalidation is lost on the others
+# (cached figures go stale; cached sessions outlive a sign-out). Without CACHE_URL nothing is
+# cached; production sets a shared one (redis://…). web.checks flags a per-process cache.
+CACHES = {"default": env.cache("CACHE_URL", default="dummycache://")}
 
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="BOMS <noreply@boms.example>")
@@ -198,8 +201,16 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Sessions live in the database, read through the cache only when every process shares it: a
+# per-process cache would keep a signed-out session alive in the other processes.
+no_shared_cache = {
+    "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.locmem.LocMemCache",
+}
+SESSION_ENGINE = "django.contrib.sessions.backends." + (
+    "db" if CACHES["default"]["BACKEND"] in no_shared_cache else "cached_db"
+)
 # Rooms' PCs are shared: a session ends with the browser and after two hours at most.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 2 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
