@@ -165,14 +165,17 @@ QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "health.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "health.logging.RequestIdFilter"},
+        "redact_secrets": {"()": "web.redaction.RedactSecretsFilter"},
+    },
     "formatters": {"json": {"()": "health.logging.JsonFormatter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "json",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_secrets"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},

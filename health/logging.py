@@ -1,6 +1,7 @@
 """One JSON line per log record on stdout, with the request's id, user id and timing.
 
-Keys in URL paths (calendar feeds, password-reset links) are redacted from every line.
+Keys in URL paths (calendar feeds, password-reset links) are hidden by the handler's filter
+from web.redaction (settings.LOGGING) before a record reaches the formatter.
 """
 
 import json
@@ -12,8 +13,6 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import connection
 from django.utils.functional import LazyObject
-
-from web.redaction import redact
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
@@ -44,14 +43,14 @@ class JsonFormatter(logging.Formatter):
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
             "level": record.levelname,
             "logger": record.name,
-            "message": redact(record.getMessage()),
+            "message": record.getMessage(),
         }
         for field in self.EXTRA_FIELDS:
             value = getattr(record, field, None)
             if value is not None:
-                entry[field] = redact(value) if isinstance(value, str) else value
+                entry[field] = value
         if record.exc_info:
-            entry["exception"] = redact(self.formatException(record.exc_info))
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
 
 

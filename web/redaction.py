@@ -3,8 +3,10 @@
 One entry per kind of link that carries a key, with `{secret}` where a secret segment stands.
 A new link with a key (an e-mail confirmation, say) needs its entry here: tests/web fail for
 any URL whose arguments are named like a key (token, key, secret, uidb64) that no entry hides.
+`RedactSecretsFilter` applies the table to each log record (settings.LOGGING).
 """
 
+import logging
 import re
 
 SECRET_PATHS = (
@@ -40,3 +42,19 @@ def redact(text):
     for pattern in _PATTERNS:
         text = pattern.sub(_hide, text)
     return text
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Hides the keys in a record's message, its `path` and its traceback, whatever logged it."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        if (redacted := redact(message)) != message:
+            record.msg, record.args = redacted, None
+        if isinstance(getattr(record, "path", None), str):
+            record.path = redact(record.path)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True

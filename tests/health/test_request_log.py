@@ -45,9 +45,14 @@ def user_then_outage(request):
     return Region.objects.count()
 
 
+def broken_feed(request, token):
+    raise RuntimeError(f"feed {request.path} failed")
+
+
 urlpatterns = [
     path("regions/", region_count),
     path("user-then-outage/", user_then_outage),
+    path("my/calendar/<str:token>.ics", broken_feed),
 ]
 
 
@@ -118,14 +123,18 @@ def test_a_calendar_feed_token_is_not_logged(client, log_lines):
     assert user.calendar_token not in str(log_lines)
 
 
-def test_a_failing_calendar_feed_logs_its_error_without_the_token(log_lines, monkeypatch):
-    user = UserFactory()
-    monkeypatch.setattr("reservations.views.mine._ics_response", lambda *a, **k: 1 / 0)
-    response = Client(raise_request_exception=False).get(f"/my/calendar/{user.calendar_token}.ics")
+def test_a_failing_calendar_feed_logs_its_error_and_traceback_without_the_token(
+    log_lines, settings
+):
+    settings.ROOT_URLCONF = __name__
+    token = "S3cretFeedT0ken"
+    response = Client(raise_request_exception=False).get(f"/my/calendar/{token}.ics")
     assert response.status_code == 500
-    assert [line["status"] for line in log_lines if line["logger"] == "boms.request"] == [500]
-    assert any("exception" in line for line in log_lines)
-    assert user.calendar_token not in str(log_lines)
+    (error,) = [line for line in log_lines if line["logger"] == "django.request"]
+    assert error["message"] == "Internal Server Error: /my/calendar/[redacted].ics"
+    assert "feed /my/calendar/[redacted].ics failed" in error["exception"]
+    assert request_line(log_lines)["status"] == 500
+    assert token not in str(log_lines)
 
 
 def test_a_password_reset_link_is_not_logged(client, log_lines):

@@ -5,16 +5,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from health.logging import JsonFormatter, RequestIdFilter
-
 
 class LogLines(logging.Handler):
-    """Every line the site would write to stdout during a test, as parsed JSON."""
+    """Every line the site would write to stdout during a test, as parsed JSON: the handler
+    that settings.LOGGING configures lends its formatter and filters."""
 
     def __init__(self):
         super().__init__(level=logging.DEBUG)
-        self.setFormatter(JsonFormatter())
-        self.addFilter(RequestIdFilter())
+        configured = next(
+            h for h in logging.getLogger("boms.request").handlers if h.name == "stdout"
+        )
+        self.setFormatter(configured.formatter)
+        self.filters = list(configured.filters)
         self.lines = []
 
     def emit(self, record):
