@@ -26,6 +26,11 @@ RUN DEBUG=false SECRET_KEY=build-only-not-secret DATABASE_URL=sqlite:////tmp/bui
 
 USER boms
 EXPOSE 8000
+# Production sets (docker run -e …, or docker-compose.yml; .env.example explains each):
+# SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL=postgres://…, EMAIL_URL,
+# SITE_URL, and CACHE_URL=redis://… — one cache for every process of every container, which
+# sessions are then read through. Without CACHE_URL nothing is cached and sessions stay in
+# PostgreSQL: still correct across processes, only slower.
 # gunicorn.conf.py: gthread workers, WEB_CONCURRENCY processes (default cores + 1) x
 # GUNICORN_THREADS threads (default 4); e.g. docker run -e WEB_CONCURRENCY=3 -e GUNICORN_THREADS=2.
 CMD ["gunicorn", "-c", "gunicorn.conf.py", "boms.wsgi"]

@@ -31,6 +31,7 @@ run: setup
 
 setup: install
 	DEBUG=true $(MANAGE) migrate --noinput
+	DEBUG=true $(MANAGE) createcachetable
 	DEBUG=true $(MANAGE) load_registry
 	DEBUG=true $(MANAGE) load_demo
 	DEBUG=true $(MANAGE) load_demo_activity

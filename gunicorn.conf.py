@@ -3,6 +3,9 @@
 Each request mostly waits on PostgreSQL, so threads overlap that wait cheaply: on the
 2-core machines we run on, 3 processes x 4 threads serve 12 requests at once with
 12 database connections, and a crash or a slow request costs one process, not the site.
+Consecutive requests of one browser land on different processes, so nothing a request needs
+may live in one process's memory: sessions are in PostgreSQL, the cache (CACHE_URL) is Redis
+or none (boms/settings.py, web/checks.py).
 """
 
 import multiprocessing

@@ -37,11 +37,12 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return None
+        # Open views first: the probes must answer without reading the session or the user.
         match = request.resolver_match
         if (match.namespace, match.url_name) in OPEN_VIEWS:
+            return None
+        user = request.user
+        if not user.is_authenticated:
             return None
         owes = mfa.is_pending(request) or (
             match.namespace in GUARDED_NAMESPACES and mfa.requires_second_factor(user)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "web",
     "accounts",
     "regions",
     "rooms",
@@ -71,6 +72,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Refuses hostile input before any view or process_view reads it; placed after CSRF and
+    # CSP so that its 400 page still gets their cookie and headers (web/middleware.py).
+    "web.middleware.RequestHygieneMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -110,7 +114,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Every process must see the same cache, or one process's invalidation is lost on the others
+# (cached figures go stale, a throttle counts per process, cached sessions outlive a sign-out).
+# Without CACHE_URL the cache is a table of the database (`manage.py createcachetable`), shared
+# by every process; production sets Redis (redis://…). web.checks flags a per-process cache.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://boms_cache")}
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 # Requests and tasks only queue mail (worker/outbox.py); the worker sends it through EMAIL_URL.
@@ -186,6 +194,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+CSRF_FAILURE_VIEW = "web.views.csrf_failure"
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -195,14 +205,17 @@ QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "health.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "health.logging.RequestIdFilter"},
+        "redact_secrets": {"()": "web.redaction.RedactSecretsFilter"},
+    },
     "formatters": {"json": {"()": "health.logging.JsonFormatter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "json",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_secrets"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
@@ -231,8 +244,18 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Sessions live in the database, read through the cache only when it is a shared cache apart
+# from the database: a per-process cache would keep a signed-out session alive in the other
+# processes, and the database cache would only read the database twice.
+no_session_cache = {
+    "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.db.DatabaseCache",
+}
+SESSION_ENGINE = "django.contrib.sessions.backends." + (
+    "db" if CACHES["default"]["BACKEND"] in no_session_cache else "cached_db"
+)
 # Rooms' PCs are shared: a session ends with the browser and after two hours at most.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 2 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

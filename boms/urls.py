@@ -9,3 +9,5 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("", include("portal.urls")),
 ]
+
+handler400 = "web.views.bad_request"

@@ -1,4 +1,8 @@
-"""One JSON line per log record on stdout, with the request's id, user id and timing."""
+"""One JSON line per log record on stdout, with the request's id, user id and timing.
+
+Keys in URL paths (calendar feeds, password-reset links) are hidden by the handler's filter
+from web.redaction (settings.LOGGING) before a record reaches the formatter.
+"""
 
 import json
 import logging
@@ -8,6 +12,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import connection
+from django.utils.functional import LazyObject
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
@@ -30,6 +35,7 @@ class JsonFormatter(logging.Formatter):
         "status",
         "duration_ms",
         "queries",
+        "refused",
     )
 
     def format(self, record):
@@ -44,7 +50,7 @@ class JsonFormatter(logging.Formatter):
             if value is not None:
                 entry[field] = value
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -64,10 +70,24 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
+def _user_id(request):
+    """The id of the signed-in user, if the request has already looked the user up.
+
+    Read after the response, so never a query: the database may be why the request failed.
+    AuthenticationMiddleware keeps a user it looked up in request._cached_user; login() and
+    logout() put the user itself in request.user.
+    """
+    user = getattr(request, "user", None)
+    if isinstance(user, LazyObject):  # tells the wrapper from a user without looking one up
+        user = getattr(request, "_cached_user", None)
+    return user.pk if user is not None and user.is_authenticated else None
+
+
 class RequestLogMiddleware:
     """Tags each request with an id (kept from X-Request-ID when sane) and logs its outcome.
 
-    Only the path is logged, never the query string, which may carry personal data.
+    Only the path is logged, never the query string, which may carry personal data; the
+    user only if the request looked them up; `refused` when web.middleware refused it.
     With QUERY_COUNT_HEADER on (benchmarks), the number of queries is sent as X-DB-Queries.
     """
 
@@ -85,19 +105,19 @@ class RequestLogMiddleware:
             response["X-Request-ID"] = request_id
             if settings.QUERY_COUNT_HEADER:
                 response["X-DB-Queries"] = str(queries.count)
-            user = getattr(request, "user", None)
             logger.info(
                 "%s %s %s",
                 request.method,
                 request.path,
                 response.status_code,
                 extra={
-                    "user_id": user.pk if user is not None and user.is_authenticated else None,
+                    "user_id": _user_id(request),
                     "method": request.method,
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     "queries": queries.count,
+                    "refused": getattr(request, "refused", None),
                 },
             )
             return response

@@ -62,12 +62,14 @@ def test_each_request_is_logged_as_json_with_request_id_user_and_timing(client, 
     user = UserFactory()
     client.force_login(user)
     with caplog.at_level(logging.INFO, logger="boms.request"):
-        response = client.get("/healthz?email=secret@example.com", HTTP_X_REQUEST_ID="abc-123")
+        response = client.get(
+            "/accounts/profile/?email=secret@example.com", HTTP_X_REQUEST_ID="abc-123"
+        )
     assert response["X-Request-ID"] == "abc-123"
     (record,) = [r for r in caplog.records if r.name == "boms.request"]
     line = json.loads(JsonFormatter().format(record))
     assert line["user_id"] == user.pk
-    assert line["path"] == "/healthz"
+    assert line["path"] == "/accounts/profile/"
     assert line["status"] == 200
     assert line["duration_ms"] >= 0
     assert "secret@example.com" not in json.dumps(line)
