@@ -30,7 +30,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # Before the admin, whose templates (the first page) it overrides.
     "backoffice",
-    "django.contrib.admin",
+    "web.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -178,6 +178,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Every date a form, the admin or a filter accepts lies in this range (web.validators): far
+# beyond any booking or report, and far enough from the calendar's edges for date arithmetic.
+ACCEPTED_DATES = (datetime.date(2000, 1, 1), datetime.date(2100, 12, 31))
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]

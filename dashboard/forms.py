@@ -6,18 +6,17 @@ from dashboard.columns import SORT_KEYS
 from dashboard.figures import Filters
 from dashboard.periods import DEFAULT_PRESET, LONGEST_RANGE, PRESETS, Period, preset_period
 from rooms.models import HostType, RoomKind
+from web.forms import DateField
 
 
 class FilterForm(forms.Form):
     period = forms.ChoiceField(
         label=_("Period"), choices=list(PRESETS.items()), required=False, initial=DEFAULT_PRESET
     )
-    start = forms.DateField(
+    start = DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    end = DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(
         label=_("Room kind"),
         choices=[("", _("All kinds")), *RoomKind.choices],

@@ -11,6 +11,7 @@ from regions.models import LATITUDE_RANGE, LONGITUDE_RANGE, District, Region
 from reservations.rules import SLOT
 from rooms.calendar import at
 from rooms.models import Equipment, RoomKind
+from web.forms import DateField
 
 # Thirty-minute steps up to ten hours; longer bookings are rare and the engine has the last word.
 DURATION_STEPS = range(1, 21)
@@ -40,12 +41,7 @@ class SearchForm(forms.Form):
         District.objects.none(), to_field_name="code", required=False, label=_("District"),
         empty_label=_("All districts"),
     )  # fmt: skip
-    date = forms.DateField(
-        required=False,
-        label=_("Date"),
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date = DateField(required=False, label=_("Date"), input_formats=["%Y-%m-%d"])
     start = forms.TimeField(
         required=False,
         label=_("Start"),
@@ -116,23 +112,14 @@ class SearchForm(forms.Form):
 class DayForm(forms.Form):
     """The day whose timeline the room page shows (?date=YYYY-MM-DD)."""
 
-    date = forms.DateField(
-        label=_("Date"),
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date = DateField(label=_("Date"), required=False, input_formats=["%Y-%m-%d"])
 
     def day(self):
         return self.cleaned_data.get("date") or timezone.localdate()
 
 
 class BookingForm(forms.Form):
-    date = forms.DateField(
-        label=_("Date"),
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date = DateField(label=_("Date"), input_formats=["%Y-%m-%d"])
     start = forms.TimeField(
         label=_("Start"),
         input_formats=["%H:%M"],

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import District, coordinates_in_korea
+from web.validators import validate_date_in_range
 
 
 class HostType(models.TextChoices):
@@ -282,8 +283,8 @@ class Closure(models.Model):
         verbose_name=_("room"),
         help_text=_("Leave empty to close the whole facility."),
     )
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
+    start = models.DateTimeField(_("start"), validators=[validate_date_in_range])
+    end = models.DateTimeField(_("end"), validators=[validate_date_in_range])
     reason = models.CharField(_("reason"), max_length=200)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,4 +1,10 @@
-"""Keeps control characters out of every text field of a form.
+"""Form pieces every app shares: the date fields of the accepted range, and a mixin that keeps
+control characters out of every text field of a form.
+
+The date fields refuse a date outside settings.ACCEPTED_DATES with a message naming the range
+(a model's date fields carry `validate_date_in_range` for their model forms, the admin's too).
+
+Keeping control characters out of text:
 
     class BookingForm(NoControlCharactersMixin, forms.ModelForm):
         ...
@@ -12,7 +18,21 @@ import, a management command, the shell — and states the rule next to the fiel
 
 from django import forms
 
-from web.validators import validate_multi_line_text, validate_single_line_text
+from web.validators import (
+    validate_date_in_range,
+    validate_multi_line_text,
+    validate_single_line_text,
+)
+
+
+class DateField(forms.DateField):
+    """A date within the accepted range, picked with the browser's date input."""
+
+    default_validators = [validate_date_in_range]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        super().__init__(**kwargs)
 
 
 class NoControlCharactersMixin:

@@ -2,14 +2,18 @@
 
 from django.shortcuts import render
 
+from web.http import RefusedInput
+
 
 def bad_request(request, exception=None):
     """handler400, and the answer of `web.middleware.RequestHygieneMiddleware`.
 
     Unlike Django's default, it is not wrapped in the CSRF check, which reads request.POST
-    and would raise again on the very body that made the request bad.
+    and would raise again on the very body that made the request bad. A RefusedInput's text
+    is shown; other errors' texts are not meant for users.
     """
-    return render(request, "400.html", status=400)
+    reason = str(exception) if isinstance(exception, RefusedInput) else ""
+    return render(request, "400.html", {"reason": reason}, status=400)
 
 
 def csrf_failure(request, reason=""):

@@ -90,9 +90,12 @@ def book(request: SignedInRequest, room_pk: int) -> HttpResponse:
     room = get_object_or_404(Room.objects.select_related("facility__district"), pk=room_pk)
     alternatives = None
     refusal: str | None = ""
+    status = 200
     if request.method == "POST":
         form = BookingForm(request.POST)
-        if form.is_valid():
+        if not form.is_valid():
+            status = 400
+        else:
             try:
                 reservation = services.book(request.user, room, **form.booking_arguments())
             except services.BookingError as error:
@@ -127,7 +130,7 @@ def book(request: SignedInRequest, room_pk: int) -> HttpResponse:
         "refusal": refusal,
         "alternatives": alternatives,
     }
-    return render(request, template_name, context)
+    return render(request, template_name, context, status=status)
 
 
 @login_required

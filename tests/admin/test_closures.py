@@ -209,7 +209,7 @@ def test_invalid_input_is_reported_on_the_form_not_the_confirmation(
 
     response = client.post(reverse(ADD), closure_data(facility_a, end, start))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "end" in response.context["adminform"].form.errors
 
 
@@ -282,3 +282,17 @@ def test_a_closure_over_yesterday_is_saved_without_cancelling_the_meetings_held_
     held.refresh_from_db()
     assert held.status == Status.APPROVED
     assert mailoutbox == []
+
+
+def test_a_closure_from_the_first_year_of_the_calendar_is_refused_naming_the_range(
+    client, owner_manager, facility_a, approved_a
+):
+    client.force_login(owner_manager)
+    start, end = next_weekday_at(9), next_weekday_at(12)
+    data = {**closure_data(facility_a, start, end), "start_0": "0001-01-01"}
+
+    response = client.post(reverse(ADD), data)
+
+    assert response.status_code == 400
+    assert "Enter a date between 2000-01-01 and 2100-12-31." in response.content.decode()
+    assert not Closure.objects.exists()

@@ -117,7 +117,7 @@ def test_opening_hours_closing_before_opening_are_refused(client, owner_manager,
 
     response = client.post(reverse("admin:rooms_facility_change", args=[facility_a.pk]), data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert facility_a.opening_hours.get(weekday=0).closes.hour == 18
 
 

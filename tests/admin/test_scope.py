@@ -300,7 +300,7 @@ def test_a_closure_for_another_facility_is_refused(client, scene, owner_manager)
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "facility" in response.context["adminform"].form.errors
     assert not Closure.objects.filter(reason="Sneaky").exists()
 
@@ -322,7 +322,7 @@ def test_a_room_of_another_facility_is_refused_in_a_closure(client, scene, owner
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "room" in response.context["adminform"].form.errors
     assert not Closure.objects.filter(reason="Sneaky").exists()
 

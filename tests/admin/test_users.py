@@ -42,7 +42,7 @@ def test_an_e_mail_already_used_in_another_case_is_refused(client, superuser, sm
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "email" in response.context["adminform"].form.errors
     assert User.objects.filter(email__iexact=sme_user.email).count() == 1
 

@@ -230,3 +230,14 @@ def test_each_page_runs_a_bounded_number_of_queries_at_national_scale(
         for query in ({"period": "last_12_months"}, {"period": "last_90_days", "format": "csv"}):
             with django_assert_max_num_queries(16):
                 assert official_client.get(url, query).status_code == 200
+
+
+@pytest.mark.parametrize("export", [{}, {"format": "csv"}, {"format": "csv", "table": "trend"}])
+def test_a_custom_period_outside_the_accepted_dates_is_a_bad_request_on_every_page(
+    scene, official_client, export
+):
+    query = {"period": "custom", "start": "9999-12-01", "end": "9999-12-31", **export}
+    for url in pages(scene):
+        response = official_client.get(url, query)
+        assert response.status_code == 400, url
+        assert "Enter a date between 2000-01-01 and 2100-12-31." in response.content.decode()

@@ -173,7 +173,7 @@ def test_malformed_input_is_a_field_error_in_the_users_language(booker_client, f
     data = booking_data(next_weekday_at(10), **{field: value})
     response = booker_client.post(book_url(room), data, HTTP_ACCEPT_LANGUAGE="ko")
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'class="field__error"' in page
     assert not Reservation.objects.exists()
 
@@ -284,4 +284,16 @@ def test_an_unconfirmed_account_is_asked_to_confirm_its_address_and_can_resend_t
     assert response.status_code == 200
     assert 'data-refusal="account_unconfirmed"' in page
     assert reverse("accounts:resend_confirmation") in page
+    assert not Reservation.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1999-12-31", "2101-01-01"])
+def test_a_date_outside_the_accepted_range_is_refused_naming_the_range(booker_client, day):
+    room = RoomFactory()
+    data = {**booking_data(next_weekday_at(10)), "date": day}
+
+    response = booker_client.post(book_url(room), data, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "Enter a date between 2000-01-01 and 2100-12-31." in response.content.decode()
     assert not Reservation.objects.exists()

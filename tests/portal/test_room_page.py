@@ -209,3 +209,13 @@ def test_room_page_query_count_does_not_grow_with_bookings(client):
     busy_day = _room_page_queries(client, busy, start.date())
     assert busy_day == empty_day
     assert busy_day <= 8
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_day_outside_the_accepted_range_is_a_bad_request_naming_the_range(client, day):
+    room = RoomFactory()
+
+    response = client.get(f"/rooms/{room.pk}/", {"date": day}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "Enter a date between 2000-01-01 and 2100-12-31." in response.content.decode()

@@ -201,3 +201,20 @@ def test_search_queries_stay_constant_with_every_room_and_a_busy_day(
         client.get(
             f"/?date={nine:%Y-%m-%d}&start=09:00&free_now=on", headers={"HX-Request": "true"}
         )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"date": "9999-12-31"},
+        {"date": "0001-01-01"},
+        {"date": "9999-12-31", "start": "23:30", "duration": "600"},
+    ],
+)
+def test_a_date_outside_the_accepted_range_is_a_bad_request_naming_the_range(client, query):
+    RoomFactory()
+
+    response = client.get("/", query, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "Enter a date between 2000-01-01 and 2100-12-31." in response.content.decode()
