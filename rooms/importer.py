@@ -15,7 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import LATITUDE_RANGE, LONGITUDE_RANGE, District
-from rooms.models import Facility, HostType, OpeningHours, Room, RoomKind
+from rooms.models import (
+    Facility,
+    HostType,
+    OpeningHours,
+    Room,
+    RoomKind,
+    validate_facility_code,
+)
 from rooms.sample_registry import BOOTH, SAMPLE_NOTE, STANDARD_ROOM
 
 REQUIRED_COLUMNS = (
@@ -72,7 +79,10 @@ class CoordinateField(forms.DecimalField):
 
 
 class FacilityRowForm(forms.Form):
-    code = forms.CharField(max_length=Facility._meta.get_field("code").max_length)
+    code = forms.CharField(
+        max_length=Facility._meta.get_field("code").max_length,
+        validators=[validate_facility_code],
+    )
     name = forms.CharField(max_length=Facility._meta.get_field("name").max_length)
     host_organization = forms.CharField(
         max_length=Facility._meta.get_field("host_organization").max_length

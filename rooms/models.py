@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -46,6 +47,15 @@ class Equipment(models.TextChoices):
         return f"has_{self.value}"
 
 
+# A site's code names it in addresses (/dashboard/s/<code>/) and in the importer's files.
+FACILITY_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*\Z"
+validate_facility_code = RegexValidator(
+    FACILITY_CODE_PATTERN,
+    message=_("Use letters, digits, hyphens and underscores only, starting with a letter or digit."),
+    code="facility_code",
+)
+
+
 class FacilityQuerySet(models.QuerySet):
     def managed_by(self, user):
         if user.is_superuser:
@@ -61,7 +71,11 @@ class Facility(models.Model):
         _("code"),
         max_length=32,
         unique=True,
-        help_text=_("Stable key of the site, used by the importer."),
+        validators=[validate_facility_code],
+        help_text=_(
+            "Stable key of the site, used by the importer: letters, digits, hyphens and "
+            "underscores."
+        ),
     )
     name = models.CharField(_("name"), max_length=200)
     host_organization = models.CharField(_("host organization"), max_length=200)
@@ -105,6 +119,9 @@ class Facility(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(host_type__in=HostType.values), name="facility_host_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(code__regex=FACILITY_CODE_PATTERN), name="facility_code_valid"
             ),
         ]
 

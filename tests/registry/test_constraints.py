@@ -5,9 +5,16 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from rooms.models import Room
-from tests.factories import BoothFactory, ClosureFactory, FacilityFactory, RoomFactory
+from tests.factories import (
+    BoothFactory,
+    ClosureFactory,
+    DistrictFactory,
+    FacilityFactory,
+    RoomFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +53,12 @@ def test_a_closure_must_end_after_it_starts():
     with pytest.raises(ValidationError):
         closure.clean()
     refused_by_database(closure.save)
+
+
+@pytest.mark.parametrize("code", ["SEOUL/GN-001", "-A", "A B"])
+def test_a_facility_code_outside_the_pattern_is_refused(code):
+    refused_by_database(lambda: FacilityFactory(code=code))
+    with pytest.raises(ValidationError, match="letters, digits"), translation.override("en"):
+        FacilityFactory.build(code=code, district=DistrictFactory()).full_clean(
+            exclude=["district"]
+        )

@@ -263,3 +263,12 @@ def test_the_example_file_in_fixtures_imports_as_the_readme_describes(capsys):
     assert not any(site.is_sample for site in sites.values())
     assert Room.objects.filter(kind=RoomKind.BOOTH).count() == 2
     assert Room.objects.get(facility__code="SEOUL-GN-001", kind=RoomKind.STANDARD).capacity == 12
+
+
+@pytest.mark.parametrize("code", ["SEOUL/GN-001", "-LEADING", "서울-001", "A B", "a.b"])
+def test_a_code_outside_the_documented_pattern_is_refused(tmp_path, code):
+    row = f"{code},이름,호스트,incubator,11680,주소,37.5,127.0,,,,\n"
+
+    message = refused(tmp_path, HEADER + row)
+
+    assert "line 2: code: Use letters, digits, hyphens and underscores only" in message
