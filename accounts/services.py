@@ -5,6 +5,7 @@ Each runs in one transaction and leaves its e-mail to `mail.schedule` (sent afte
 
 import logging
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -117,9 +118,13 @@ def set_optional_consent(user, item, given):
 
 @transaction.atomic
 def delete_account(user):
-    """Delete the account, all or nothing.
+    """Delete the account and its sign-in records, all or nothing.
 
     Apps that keep records of the user react to the user model's pre_delete signal (the
-    bookings stay for the statistics, without personal details: `reservations.receivers`).
+    bookings ahead are cancelled, the rest stay for the statistics without personal details:
+    `reservations.receivers`). The sign-in throttle's records keep the address and the network
+    it was used from; they go too.
     """
+    for record in (AccessAttempt, AccessFailureLog, AccessLog):
+        record.objects.filter(username__iexact=user.email).delete()
     user.delete()

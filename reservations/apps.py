@@ -12,7 +12,7 @@ class ReservationsConfig(AppConfig):
         from reservations import receivers
 
         pre_delete.connect(
-            receivers.keep_bookings_without_the_booker,
+            receivers.forget_the_booker,
             sender=settings.AUTH_USER_MODEL,
-            dispatch_uid="reservations.keep_bookings_without_the_booker",
+            dispatch_uid="reservations.forget_the_booker",
         )

@@ -26,6 +26,12 @@ SUBJECTS = {
     "cancelled": _("Booking cancelled"),
     "expired": _("Booking request expired"),
     "decision_needed": _("A booking awaits your decision"),
+    "withdrawn": _("Booking cancelled: the booker deleted their account"),
+}
+# A change's notices, when they are not one to the booker: (to the booker, to the managers).
+NOTICES = {
+    "requested": ("requested", "decision_needed"),
+    "withdrawn": (None, "withdrawn"),
 }
 
 
@@ -75,7 +81,7 @@ def notify(reservation_id, kind, attempt=1):
 
 
 def send_notices(reservation_id, kind):
-    """Post the booker's notice, and for a new pending booking the managers' request."""
+    """Post the change's notices: to the booker, and to the facility's managers where they act."""
     reservation = (
         Reservation.objects.select_related("booked_by", "room__facility")
         .filter(pk=reservation_id)
@@ -83,14 +89,15 @@ def send_notices(reservation_id, kind):
     )
     if reservation is None:
         return
+    to_booker, to_managers = NOTICES.get(kind, (kind, None))
     booker = reservation.booked_by
-    if booker and booker.email:
+    if to_booker and booker and booker.email:
         outbox.post(
-            _message(kind, reservation, [booker.email]),
-            key=f"reservation-{reservation.pk}-{kind}",
+            _message(to_booker, reservation, [booker.email]),
+            key=f"reservation-{reservation.pk}-{to_booker}",
             send_now=True,
         )
-    if kind == "requested":
+    if to_managers:
         managers = list(
             reservation.room.facility.managers.filter(is_active=True).values_list(
                 "email", flat=True
@@ -98,7 +105,7 @@ def send_notices(reservation_id, kind):
         )
         if managers:
             outbox.post(
-                _message("decision_needed", reservation, managers),
-                key=f"reservation-{reservation.pk}-decision_needed",
+                _message(to_managers, reservation, managers),
+                key=f"reservation-{reservation.pk}-{to_managers}",
                 send_now=True,
             )

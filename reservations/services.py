@@ -203,6 +203,26 @@ def cancel(actor: User, reservation: Reservation, reason: str = "") -> Reservati
     return reservation
 
 
+def withdraw_upcoming(user: User) -> list[Reservation]:
+    """Cancel the bookings of a user whose account is being deleted that have not started yet.
+
+    Their time is free again at once and each facility's managers are told; bookings under
+    way or over stay as they are, for the record.
+    """
+    note = str(_("The booker deleted their account."))
+    withdrawn = []
+    with transaction.atomic():
+        upcoming = Reservation.objects.active().filter(booked_by=user, start__gt=timezone.now())
+        for reservation in upcoming.select_related("room__facility").order_by("start", "pk"):
+            try:
+                _transition(reservation, user, Status.CANCELLED, note, decision_note=note)
+            except BookingError:
+                continue  # changed meanwhile: no longer holds its time
+            notifications.schedule("withdrawn", reservation)
+            withdrawn.append(reservation)
+    return withdrawn
+
+
 def lapse_undecided(
     now: datetime.datetime | None = None, rooms: Iterable[Room] | None = None
 ) -> int:
