@@ -1,4 +1,5 @@
-"""Refuses, with the site's 400 page, requests that no view should read."""
+"""Refuses, with the site's 400 page, requests that no view should read; keeps personal
+responses out of shared caches."""
 
 import codecs
 from importlib import import_module
@@ -9,6 +10,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http import UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.utils.cache import patch_cache_control
 
 from web.validators import CONTROL_CHARACTERS, CONTROL_CHARACTERS_BUT_TAB_AND_LINE_BREAKS
 from web.views import bad_request
@@ -129,3 +131,23 @@ class RequestHygieneMiddleware:
         for name, value in fields:
             if CONTROL_CHARACTERS.search(name) or value_rule.search(value):
                 raise Refused(f"control character in the {where}")
+
+
+class PrivateResponsesMiddleware:
+    """Keeps out of every shared cache a response that depends on who is signed in.
+
+    A response whose request read the session (the signed-in user, their bookings, their
+    profile, an export) gets `Cache-Control: private, no-store` unless its view said otherwise:
+    a proxy, or the browser of a shared PC in a meeting room, keeps no copy of it. Views that
+    answer by a key in the address rather than a session (the calendar feed) say so themselves.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import SignedInRequest
@@ -108,6 +109,7 @@ def reservation_ics(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@never_cache
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     user = get_object_or_404(get_user_model(), calendar_token=token, is_active=True)
     reservations = (
