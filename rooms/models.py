@@ -51,7 +51,9 @@ class Equipment(models.TextChoices):
 FACILITY_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*\Z"
 validate_facility_code = RegexValidator(
     FACILITY_CODE_PATTERN,
-    message=_("Use letters, digits, hyphens and underscores only, starting with a letter or digit."),
+    message=_(
+        "Use letters, digits, hyphens and underscores only, starting with a letter or digit."
+    ),
     code="facility_code",
 )
 
