@@ -241,3 +241,15 @@ def test_a_custom_period_outside_the_accepted_dates_is_a_bad_request_on_every_pa
         response = official_client.get(url, query)
         assert response.status_code == 400, url
         assert "Enter a date between 2000-01-01 and 2100-12-31." in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+1", "-1+2", "@SUM(A1)"])
+def test_a_site_name_that_starts_like_a_formula_is_written_as_text(scene, official_client, name):
+    site = scene["sites"][0]
+    site.name = name
+    site.save()
+    url = reverse("dashboard:district", args=[site.district.code])
+
+    rows = read_csv(official_client.get(url, {**MAY, "format": "csv"}))
+
+    assert [row["Name"] for row in rows if row["Code"] == site.code] == ["'" + name]
