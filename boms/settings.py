@@ -146,6 +146,11 @@ WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", d
 BOOKING_PERSONAL_DATA_RETENTION_DAYS = env.int(
     "BOOKING_PERSONAL_DATA_RETENTION_DAYS", default=3 * 365
 )
+# Who read bookers' personal details is logged and kept this long (PIPA's safety measures ask for
+# access records of at least one year, two for large systems).
+PERSONAL_DATA_ACCESS_RETENTION_DAYS = env.int(
+    "PERSONAL_DATA_ACCESS_RETENTION_DAYS", default=2 * 365
+)
 
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.SignInThrottleBackend",

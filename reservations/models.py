@@ -143,3 +143,49 @@ class ReservationEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class PersonalDataAccess(models.Model):
+    """Who read bookers' personal details (name, e-mail, company, phone), when and whose.
+
+    Written when staff open a booking's page in the admin and when they export bookings;
+    kept PERSONAL_DATA_ACCESS_RETENTION_DAYS, readable by superusers only.
+    """
+
+    class Channel(models.TextChoices):
+        BOOKING_PAGE = "booking_page", _("Booking page")
+        EXPORT = "export", _("Export")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_email = models.EmailField(_("who (e-mail at the time)"))
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    channel = models.CharField(_("how"), max_length=16, choices=Channel.choices)
+    reservation_ids = models.JSONField(_("bookings"), default=list)
+    count = models.PositiveIntegerField(_("number of bookings"))
+    criteria = models.CharField(_("filters of the export"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.actor_email} {self.get_channel_display()} {self.count}"
+
+    @classmethod
+    def record(cls, actor, reservation_ids, channel, criteria=""):
+        """Note that `actor` read the personal details of these bookings."""
+        return cls.objects.create(
+            actor=actor,
+            actor_email=actor.email,
+            channel=channel,
+            reservation_ids=list(reservation_ids),
+            count=len(reservation_ids),
+            criteria=criteria[:500],
+        )

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from reservations import services
-from reservations.models import Reservation
+from reservations.models import PersonalDataAccess, Reservation
 from worker import sweep
 
 ERASE_BATCH = 1000
@@ -44,3 +44,11 @@ def erase_personal_data(now):
             )
         last = batch[-1]
     return erased
+
+
+@sweep.step(every=datetime.timedelta(days=1), at=datetime.timedelta(hours=3, minutes=30))
+def forget_old_personal_data_accesses(now):
+    """Delete the access log's entries older than its retention period."""
+    cutoff = now - datetime.timedelta(days=settings.PERSONAL_DATA_ACCESS_RETENTION_DAYS)
+    deleted, _by_model = PersonalDataAccess.objects.filter(at__lt=cutoff).delete()
+    return deleted

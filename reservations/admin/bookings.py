@@ -20,10 +20,13 @@ from accounts.roles import is_facility_manager
 from reservations import services
 from reservations.admin.display import describe, local_span, refusal_reason
 from reservations.admin.export import csv_response
-from reservations.models import Reservation, ReservationEvent, Status
+from reservations.models import PersonalDataAccess, Reservation, ReservationEvent, Status
 from reservations.rules import BookingError
 from rooms.admin.scope import FacilityListFilter, FacilityScopedAdminMixin, RegionListFilter
 from web.admin import ReadOnlyInline
+
+# What tells how to reach a booker: shown to the facility's managers and superusers only.
+CONTACT = ("booker_email", "contact_phone")
 
 
 class ReasonForm(forms.Form):
@@ -135,7 +138,7 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
     ]
 
     def sees_personal_data(self, request):
-        """Contact phones are for the facility's managers (their own sites only) and superusers."""
+        """How to reach a booker is for the facility's managers (their own sites) and superusers."""
         return request.user.is_superuser or is_facility_manager(request.user)
 
     def get_fieldsets(self, request, obj=None):
@@ -143,9 +146,18 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
         if self.sees_personal_data(request):
             return fieldsets
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "contact_phone"]})
+            (name, {**options, "fields": [f for f in options["fields"] if f not in CONTACT]})
             for name, options in fieldsets
         ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            reservation = response.context_data["original"]
+            PersonalDataAccess.record(
+                request.user, [reservation.pk], PersonalDataAccess.Channel.BOOKING_PAGE
+            )
+        return response
 
     def get_search_fields(self, request):
         fields = super().get_search_fields(request)
@@ -313,7 +325,7 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(permissions=["export"], description=_("Export the selected bookings as CSV"))
     def export_selected(self, request, queryset):
-        return csv_response(queryset)
+        return self.export(request, queryset, _("selected in the list"))
 
     def export_view(self, request):
         """The current changelist (its filters and search, within the user's scope) as CSV."""
@@ -323,7 +335,13 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
             return HttpResponseBadRequest(_("These filters cannot be applied."))
-        return csv_response(changelist.queryset)
+        return self.export(request, changelist.queryset, request.GET.urlencode())
+
+    def export(self, request, queryset, criteria):
+        """The bookings as CSV, noted in the personal data access log first."""
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+        PersonalDataAccess.record(request.user, ids, PersonalDataAccess.Channel.EXPORT, criteria)
+        return csv_response(queryset)
 
     def in_request_order(self, queryset):
         # First come, first served: when two selected requests conflict, the earlier one wins.
