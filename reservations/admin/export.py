@@ -24,6 +24,7 @@ EXPORT_COLUMNS = [
     (_("decision note"), lambda r: r.decision_note),
 ]
 
+
 def csv_response(reservations):
     """The bookings as a file, read in chunks: a year of a busy site is many rows."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
