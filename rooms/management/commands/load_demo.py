@@ -1,5 +1,7 @@
+import json
 from base64 import b32decode
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -15,17 +17,15 @@ from accounts.roles import FACILITY_MANAGERS, MINISTRY_OFFICIALS
 from accounts.services import record_consents
 from rooms.models import Facility
 
-DEMO_ACCOUNTS = (
-    # e-mail, password, name, role
-    ("demo@boms.example", "Boms-demo-2026!", "김데모 (SME staff)", None),
-    ("manager@boms.example", "Boms-manager-2026!", "이관리 (facility manager)", FACILITY_MANAGERS),
-    ("official@boms.example", "Boms-official-2026!", "박담당 (ministry official)", MINISTRY_OFFICIALS),
-    ("admin@boms.example", "Boms-admin-2026!", "최운영 (superuser)", "superuser"),
-)  # fmt: skip
-MANAGED_SITES = ("STD-11-0001", "STD-11-0002", "STD-11-0003", "HALL-1")
-# The demo staff's second factor: add this key to an authenticator app (or
-# `oathtool --totp -b KEY`). Public on purpose, like the passwords: demo data only.
-DEMO_TOTP_SECRET = "BOMSDEMOSTAFFTOTPKEYFORTRYINGIT2"
+# The demo accounts, the sites the demo manager runs and the staff's authenticator key are data,
+# in fixtures/demo.json: public on purpose, like the passwords. Demo data only.
+DEMO = json.loads((settings.BASE_DIR / "fixtures" / "demo.json").read_text(encoding="utf-8"))
+DEMO_ACCOUNTS = tuple(
+    (account["email"], account["password"], account["name"], account["role"])
+    for account in DEMO["accounts"]
+)
+MANAGED_SITES = tuple(DEMO["managed_sites"])
+DEMO_TOTP_SECRET = DEMO["staff_totp_secret"]
 
 
 class Command(BaseCommand):
@@ -42,9 +42,9 @@ class Command(BaseCommand):
             user, _created = User.objects.get_or_create(email=email, defaults={"name": name})
             user.name = name
             user.account_type = AccountType.BUSINESS
-            user.company = "BOMS 데모"
-            user.business_number = "1208147521"
-            user.phone = "010-0000-0000"
+            user.company = DEMO["company"]["name"]
+            user.business_number = DEMO["company"]["business_number"]
+            user.phone = DEMO["company"]["phone"]
             user.email_verified_at = user.email_verified_at or timezone.now()
             user.is_superuser = role == "superuser"
             user.is_staff = role is not None
