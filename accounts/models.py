@@ -90,6 +90,8 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        # The booking rules count a company's bookings across its accounts.
+        indexes = [models.Index(fields=["business_number"], name="user_business_number")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(account_type=AccountType.BUSINESS)

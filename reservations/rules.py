@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 
 SLOT = datetime.timedelta(minutes=30)
 USER_MAX_UPCOMING = 5
+# One company's accounts together: enough for a team, too few to hold a district's rooms.
+BUSINESS_MAX_UPCOMING = 15
+# Individuals (citizens, freelancers, pre-founders) book what a person needs; extended halls,
+# for export consultations and company events, stay with business accounts.
+INDIVIDUAL_KINDS = (RoomKind.STANDARD, RoomKind.BOOTH)
 
 
 @dataclass(frozen=True)
@@ -376,6 +381,32 @@ class ConfirmedAccount(UserRule):
             )
 
 
+class KindForTheAccount(Rule):
+    code = "kind_not_for_account"
+
+    def _kinds(self, user: User | None) -> tuple[str, ...] | None:
+        """The kinds this booker may book, or None for every kind (a business, or a search)."""
+        if user is None or user.is_business:
+            return None
+        return INDIVIDUAL_KINDS
+
+    def allows(self, user: User | None, kind: str) -> bool:
+        kinds = self._kinds(user)
+        return kinds is None or kind in kinds
+
+    def check(self, request: BookingRequest, room: Room) -> None:
+        if not self.allows(request.user, room.kind):
+            raise refusal(
+                self.code,
+                _("%(kind)s are for business accounts: book a standard room or a booth."),
+                kind=RoomKind(room.kind).label,
+            )
+
+    def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+        kinds = self._kinds(request.user)
+        return rooms if kinds is None else rooms.filter(kind__in=kinds)
+
+
 class NoOwnOverlap(UserRule):
     code = "user_overlap"
 
@@ -395,6 +426,26 @@ class UpcomingLimit(UserRule):
                 self.code,
                 _("You can hold at most %(limit)s upcoming bookings."),
                 limit=USER_MAX_UPCOMING,
+            )
+
+
+class BusinessUpcomingLimit(UserRule):
+    code = "business_limit"
+
+    def check_user(self, request: BookingRequest, user: User) -> None:
+        if not user.is_business:
+            return
+        upcoming = holding(request.now).filter(
+            booked_by__business_number=user.business_number, end__gt=request.now
+        )
+        if upcoming.count() >= BUSINESS_MAX_UPCOMING:
+            raise refusal(
+                self.code,
+                _(
+                    "Your company's accounts hold %(limit)s upcoming bookings together, the most "
+                    "one company may hold."
+                ),
+                limit=BUSINESS_MAX_UPCOMING,
             )
 
 
@@ -437,6 +488,7 @@ class SlotFree(Rule):
 
 
 ACTIVE_ROOM = ActiveRoom()
+KIND_FOR_THE_ACCOUNT = KindForTheAccount()
 NOT_IN_THE_PAST = NotInThePast()
 BOOKING_WINDOW = WithinBookingWindow()
 HOLIDAYS = NotOnAHoliday()
@@ -459,8 +511,10 @@ RULES: tuple[Rule, ...] = (
     WithinCapacity(),
     CLOSURES,
     ConfirmedAccount(),
+    KIND_FOR_THE_ACCOUNT,
     NoOwnOverlap(),
     UpcomingLimit(),
+    BusinessUpcomingLimit(),
     SLOT_FREE,
 )
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import AccountType, User
 from regions.models import District, Region
 from reservations.models import Reservation, Status
+from reservations.synthetic import business_number
 from rooms.models import Closure, Facility, HostType, OpeningHours, Room, RoomKind
 
 
@@ -23,7 +24,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"사용자{n}")
     account_type = AccountType.BUSINESS
     company = "주식회사 예시"
-    business_number = "1208147521"
+    # Each user a company of their own, as most are; colleagues share a number explicitly.
+    business_number = factory.Sequence(lambda n: business_number(n % 10000))
     phone = "010-1234-5678"
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 

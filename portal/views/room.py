@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal.forms import DEFAULT_DURATION, DayForm
 from reservations.availability import DaySchedule, availability
-from reservations.rules import BOOKING_WINDOW
+from reservations.rules import BOOKING_WINDOW, KIND_FOR_THE_ACCOUNT
 from rooms.models import Room
 from web.http import HtmxHttpRequest
 
@@ -58,7 +58,10 @@ def room_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     last_day = BOOKING_WINDOW.last_day(room.kind, today)
     is_beyond_window = day > last_day
-    room_day, slots = _timeline(room, day, room.is_active and not is_beyond_window)
+    user = request.user if request.user.is_authenticated else None
+    kind_for_account = KIND_FOR_THE_ACCOUNT.allows(user, room.kind)
+    bookable = room.is_active and not is_beyond_window and kind_for_account
+    room_day, slots = _timeline(room, day, bookable)
     context = {
         "room": room,
         "facility": room.facility,
@@ -70,6 +73,7 @@ def room_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "next_day": day + datetime.timedelta(days=1),
         "is_past_day": day < today,
         "is_beyond_window": is_beyond_window,
+        "kind_for_account": kind_for_account,
         "last_day": last_day,
         "map_data": {
             "latitude": float(room.facility.latitude),

@@ -219,3 +219,32 @@ def test_a_day_outside_the_accepted_range_is_a_bad_request_naming_the_range(clie
 
     assert response.status_code == 400
     assert "Enter a date between 2000-01-01 and 2100-12-31." in response.content.decode()
+
+
+def test_an_individual_sees_a_hall_with_who_may_book_it_and_no_booking_links(client):
+    from accounts.models import AccountType
+    from tests.factories import HallFactory, UserFactory
+
+    hall = HallFactory()
+    client.force_login(
+        UserFactory(account_type=AccountType.INDIVIDUAL, company="", business_number="")
+    )
+
+    day = f"{next_weekday_at(9):%Y-%m-%d}"
+    page = client.get(f"/rooms/{hall.pk}/?date={day}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Extended halls are booked by business accounts." in page
+    assert reverse("booking:book", args=[hall.pk]) + "?" not in page
+
+
+def test_a_business_account_books_a_hall_from_its_page(client):
+    from tests.factories import HallFactory, UserFactory
+
+    hall = HallFactory()
+    client.force_login(UserFactory())
+
+    day = f"{next_weekday_at(9):%Y-%m-%d}"
+    page = client.get(f"/rooms/{hall.pk}/?date={day}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Business accounts (companies with a business registration number)." in page
+    assert reverse("booking:book", args=[hall.pk]) + "?" in page

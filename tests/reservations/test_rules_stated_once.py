@@ -12,6 +12,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.models import AccountType
 from reservations import rules
 from reservations.availability import availability, free_rooms
 from reservations.models import Reservation
@@ -20,6 +21,7 @@ from reservations.services import book
 from rooms.models import Room, RoomKind
 from tests.factories import (
     ClosureFactory,
+    HallFactory,
     ReservationFactory,
     RoomFactory,
     UserFactory,
@@ -118,6 +120,12 @@ def by_an_unconfirmed_account(monkeypatch):
     return Scene(RoomFactory(), start, start + HOUR, user=UserFactory(email_verified_at=None))
 
 
+def a_hall_by_an_individual(monkeypatch):
+    start = next_weekday_at(10)
+    person = UserFactory(account_type=AccountType.INDIVIDUAL, company="", business_number="")
+    return Scene(HallFactory(), start, start + HOUR, attendees=20, user=person)
+
+
 def overlapping_the_users_own_booking(monkeypatch):
     user = UserFactory()
     start = next_weekday_at(10)
@@ -131,6 +139,19 @@ def over_the_upcoming_limit(monkeypatch):
         held = next_weekday_at(15, days_ahead=days + 1)
         ReservationFactory(booked_by=user, start=held, end=held + HOUR)
     start = next_weekday_at(10)
+    return Scene(RoomFactory(), start, start + HOUR, user=user)
+
+
+def over_the_companys_upcoming_limit(monkeypatch):
+    colleagues = UserFactory.create_batch(3, business_number="2208162517")
+    day = 1
+    for colleague in colleagues:
+        for hour in range(rules.USER_MAX_UPCOMING):
+            held = next_weekday_at(9 + hour, days_ahead=day + 1)
+            ReservationFactory(booked_by=colleague, start=held, end=held + HOUR)
+        day += 1
+    start = next_weekday_at(10)
+    user = UserFactory(business_number="2208162517")
     return Scene(RoomFactory(), start, start + HOUR, user=user)
 
 
@@ -155,8 +176,10 @@ SCENES = {
     rules.WithinCapacity: over_capacity,
     rules.NotClosed: during_a_closure,
     rules.ConfirmedAccount: by_an_unconfirmed_account,
+    rules.KindForTheAccount: a_hall_by_an_individual,
     rules.NoOwnOverlap: overlapping_the_users_own_booking,
     rules.UpcomingLimit: over_the_upcoming_limit,
+    rules.BusinessUpcomingLimit: over_the_companys_upcoming_limit,
     rules.SlotFree: already_booked,
 }
 
