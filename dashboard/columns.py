@@ -112,6 +112,7 @@ PART_COLUMNS = Columns(
         csv_label=_("Cancellation rate (%)"),
     ),
     Column("companies", _("Companies served")),
+    Column("individuals", _("Individuals served")),
 )
 
 # One row per month of the trend.

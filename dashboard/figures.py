@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractHour, ExtractMinute, RowNumber
 from django.utils import timezone
 
+from accounts.models import AccountType
 from dashboard.models import RoomDay, RoomMonth
 from dashboard.periods import (
     Period,
@@ -43,7 +44,7 @@ from rooms.models import Closure, OpeningHours, Room, RoomKind
 ADDITIVE = ("approved", "pending", "rejected", "cancelled", "expired", "booked_minutes",
             "open_minutes")  # fmt: skip
 STATUS_COUNTERS = ("approved", "pending", "rejected", "cancelled", "expired")
-COMPANIES_CACHE_SECONDS = 24 * 60 * 60
+SERVED_CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Figures:
     open_minutes: int = 0
     median_decision: datetime.timedelta | None = None
     companies: int = 0
+    individuals: int = 0
 
     @property
     def rooms(self):
@@ -184,11 +186,10 @@ class Breakdown:
             for key, wait in self._median_decisions(by_part=True).items():
                 parts[key].median_decision = wait
         report.total.median_decision = self._median_decisions(by_part=False).get(None)
-        companies = self._companies()
-        for key, count in companies.items():
-            if key is not None:
-                parts[key].companies = count
-        report.total.companies = companies[None]
+        served = self._served()
+        for key, (companies, individuals) in served.items():
+            figures = report.total if key is None else parts[key]
+            figures.companies, figures.individuals = companies, individuals
         for name in ADDITIVE:
             setattr(report.total, name, sum(getattr(part, name) for part in parts.values()))
         if self.part:
@@ -342,26 +343,27 @@ class Breakdown:
             key: sum(values, datetime.timedelta()) / len(values) for key, values in middles.items()
         }
 
-    def _companies(self):
-        """Distinct businesses served: approved bookings that have taken place, by part.
+    def _served(self):
+        """{part key: (companies, individuals)} who had an approved booking take place.
 
-        Past bookings rarely change, so the counts are cached for the day under the
+        Companies are distinct business registration numbers; individuals, distinct personal
+        accounts. Past bookings rarely change, so the counts are cached for the day under the
         history version that those changes bump.
         """
-        key = self._cache_key("companies")
+        key = self._cache_key("served")
         counts = cache.get(key)
         if counts is None:
             served = self._reservations().filter(
                 status=Status.APPROVED, start__lt=_midnight(self.today), booked_by__isnull=False
             )
-            counts = {None: 0} | self._distinct_businesses(served, by_part=False)
+            counts = {None: (0, 0)} | self._distinct_bookers(served, by_part=False)
             if self.part:
-                counts |= self._distinct_businesses(served, by_part=True)
-            cache.set(key, counts, COMPANIES_CACHE_SECONDS)
+                counts |= self._distinct_bookers(served, by_part=True)
+            cache.set(key, counts, SERVED_CACHE_SECONDS)
         return counts
 
-    def _distinct_businesses(self, served, *, by_part):
-        """{part key: businesses} counted over distinct (part, booker) pairs, not over bookings."""
+    def _distinct_bookers(self, served, *, by_part):
+        """{part key: (businesses, individuals)} over distinct (part, booker) pairs."""
         pairs = (
             served.values(
                 part_key=self._part_key("room__") if by_part else Value(None, IntegerField()),
@@ -374,12 +376,14 @@ class Breakdown:
         users = connection.ops.quote_name(get_user_model()._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT pairs.part_key, COUNT(DISTINCT u.business_number) FROM ({sql}) AS pairs "
-                f"JOIN {users} AS u ON u.id = pairs.booker WHERE u.business_number <> '' "
+                "SELECT pairs.part_key, "
+                "COUNT(DISTINCT CASE WHEN u.business_number <> '' THEN u.business_number END), "
+                "COUNT(DISTINCT CASE WHEN u.account_type = %s THEN u.id END) "
+                f"FROM ({sql}) AS pairs JOIN {users} AS u ON u.id = pairs.booker "
                 "GROUP BY pairs.part_key",
-                params,
+                [AccountType.INDIVIDUAL.value, *params],
             )
-            return dict(cursor.fetchall())
+            return {key: (companies, individuals) for key, companies, individuals in cursor}
 
     def _cache_key(self, name):
         parts = (name, sorted((k, str(getattr(v, "pk", v))) for k, v in self.lookups.items()), self.part,

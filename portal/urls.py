@@ -2,7 +2,7 @@
 
 from django.urls import include, path, re_path
 
-from portal.views import booking, mine, room, search
+from portal.views import booking, mine, room, search, statement
 
 booking_patterns = (
     [
@@ -28,6 +28,7 @@ urlpatterns = [
     path("", search.search, name="home"),
     path("rooms/districts/", search.district_options, name="district_options"),
     path("rooms/<int:pk>/", room.room_detail, name="room"),
+    path("accessibility/", statement.accessibility, name="accessibility"),
     path("book/", include(booking_patterns)),
     path("my/", include(mine_patterns)),
 ]

@@ -126,3 +126,20 @@ def test_closing_one_room_takes_only_that_rooms_open_hours_away(scene):
     # Both rooms lose the site-wide closure's five hours; the booth also its own nine.
     assert site.parts[scene["rooms"][0].pk].open_hours == 18 * 9 - 5
     assert site.parts[booth_a.pk].open_hours == 18 * 9 - 5 - 9
+
+
+def test_individuals_are_counted_apart_from_companies(scene):
+    from accounts.models import AccountType
+    from tests.dashboard.conftest import at, booking
+    from tests.factories import UserFactory
+
+    person = UserFactory(account_type=AccountType.INDIVIDUAL, company="", business_number="")
+    room = scene["rooms"][0]
+    booking(room, person, at(5, 21, 10), at(5, 21, 11))
+    booking(room, person, at(5, 22, 10), at(5, 22, 11))
+
+    report = region_report(scene)
+    first = report.parts[scene["districts"][0].pk]
+
+    assert (first.companies, first.individuals) == (1, 1)
+    assert (report.total.companies, report.total.individuals) == (2, 1)
