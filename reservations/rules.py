@@ -412,8 +412,21 @@ class NoOwnOverlap(UserRule):
 
     def check_user(self, request: BookingRequest, user: User) -> None:
         mine = holding(request.now).filter(booked_by=user)
-        if mine.overlapping(request.start, request.end).exists():
-            raise refusal(self.code, _("You already have a booking at that time."))
+        clash = (
+            mine.overlapping(request.start, request.end)
+            .select_related("room__facility")
+            .order_by("start")
+            .first()
+        )
+        if clash is not None:
+            start, end = timezone.localtime(clash.start), timezone.localtime(clash.end)
+            raise refusal(
+                self.code,
+                _("You already have a booking at that time: %(room)s, %(time)s."),
+                room=str(clash.room),
+                time=f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}",
+                booking=clash.pk,
+            )
 
 
 class UpcomingLimit(UserRule):

@@ -89,6 +89,7 @@ def _initial(request: SignedInRequest) -> dict[str, Any]:
 def book(request: SignedInRequest, room_pk: int) -> HttpResponse:
     room = get_object_or_404(Room.objects.select_related("facility__district"), pk=room_pk)
     alternatives = None
+    clash = None
     refusal: str | None = ""
     status = 200
     if request.method == "POST":
@@ -101,6 +102,8 @@ def book(request: SignedInRequest, room_pk: int) -> HttpResponse:
             except services.BookingError as error:
                 form.add_error(None, error)
                 refusal = error.code
+                if error.code == "user_overlap" and error.params:
+                    clash = error.params["booking"]
                 if error.code == "slot_taken":
                     data = form.cleaned_data
                     alternatives = {
@@ -128,6 +131,7 @@ def book(request: SignedInRequest, room_pk: int) -> HttpResponse:
         "facility": room.facility,
         "form": form,
         "refusal": refusal,
+        "clash": clash,
         "alternatives": alternatives,
     }
     return render(request, template_name, context, status=status)

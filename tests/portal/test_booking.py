@@ -297,3 +297,17 @@ def test_a_date_outside_the_accepted_range_is_refused_naming_the_range(booker_cl
     assert response.status_code == 400
     assert "Enter a date between 2000-01-01 and 2100-12-31." in response.content.decode()
     assert not Reservation.objects.exists()
+
+
+def test_an_overlap_with_ones_own_booking_names_it_and_links_to_it(booker_client, booker):
+    mine = ReservationFactory(booked_by=booker, start=next_weekday_at(10))
+    other_room = RoomFactory()
+
+    response = booker_client.post(
+        book_url(other_room), booking_data(next_weekday_at(10, 30)), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    page = response.content.decode()
+    assert 'data-refusal="user_overlap"' in page
+    assert f"You already have a booking at that time: {mine.room}" in page
+    assert reverse("booking:booked", args=[mine.pk]) in page
