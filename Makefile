@@ -6,7 +6,7 @@ MANAGE = $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install test lint format migrations-check messages clean e2e-deps deploy-check vendor bench
+.PHONY: run setup install test lint format migrations-check messages clean e2e-deps deploy-check vendor bench bench-import
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ $(BIN)/.bench-installed: pyproject.toml $(BIN)/.installed
 ## The benchmark on PostgreSQL (benchmarks/README.md); e.g. BENCH_ARGS="--build --duration 120".
 bench: $(BIN)/.bench-installed
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+## Bookings during a 100,000-row import of the real list (benchmarks/import_while_booking.py).
+bench-import: $(BIN)/.bench-installed
+	$(BIN)/python -m benchmarks.import_while_booking $(BENCH_ARGS)
 
 ## Set up a local SQLite portal with the national registry and demo accounts, then serve it
 ## and run the task worker beside it (Procfile.dev, with honcho); Ctrl-C stops both.
