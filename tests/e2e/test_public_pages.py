@@ -1,6 +1,7 @@
 """Every public page reads cleanly for assistive technology on a desktop and on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, serious_accessibility_violations
 from tests.factories import HallFactory, RoomFactory
@@ -26,4 +27,8 @@ def test_the_public_pages_have_no_serious_accessibility_violations(new_page, vie
     for url in [*PAGES, *(f"/rooms/{room.pk}/" for room in rooms)]:
         response = page.goto(url)
         assert response.status == 200, url
+        expect(page.locator("h1").first).to_be_visible()
+        expect(page.locator("footer")).to_contain_text(
+            "중소벤처기업부" if locale == "ko-KR" else "Ministry"
+        )
         assert serious_accessibility_violations(page) == [], url
