@@ -88,7 +88,11 @@ PART_COLUMNS = Columns(
     Column("rejected", _("Rejected")),
     Column("cancelled", _("Cancelled")),
     Column("expired", _("Expired"), show=None),
+    Column("no_show", _("No-shows"), show=None),
+    Column("checked_in", _("Checked in"), show=None),
     Column("booked_hours", _("Booked hours"), show=hours, write=_one_decimal),
+    Column("used_hours", _("Used hours"), show=None, write=_one_decimal),
+    Column("released_hours", _("Released hours"), show=None, write=_one_decimal),
     Column("open_hours", _("Open hours"), show=None, write=_one_decimal),
     Column(
         "utilisation",
@@ -110,6 +114,20 @@ PART_COLUMNS = Columns(
         show=percent,
         write=_percentage,
         csv_label=_("Cancellation rate (%)"),
+    ),
+    Column(
+        "check_in_rate",
+        _("Check-in rate"),
+        show=percent,
+        write=_percentage,
+        csv_label=_("Check-in rate (%)"),
+    ),
+    Column(
+        "no_show_rate",
+        _("No-show rate"),
+        show=percent,
+        write=_percentage,
+        csv_label=_("No-show rate (%)"),
     ),
     Column("companies", _("Companies served")),
 )

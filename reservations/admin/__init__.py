@@ -6,4 +6,4 @@ admin shows bookings read-only and acts on them through actions. Every page is s
 manager's facilities by rooms.admin.scope.FacilityScopedAdminMixin.
 """
 
-from reservations.admin import bookings, closures  # noqa: F401  (registers the model admins)
+from reservations.admin import bookings, closures, suspensions  # noqa: F401  (registers the model admins)
