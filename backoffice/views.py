@@ -71,7 +71,7 @@ def room_sign(request: HttpRequest, pk: int) -> HttpResponse:
 def facility_signs(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     facility = get_object_or_404(facilities_in_scope(request.user), pk=pk)
-    rooms = facility.rooms.select_related("facility").order_by("kind", "name")
+    rooms = facility.rooms.select_related("facility").order_by("pk")
     return render(
         request,
         "backoffice/signs.html",

@@ -79,7 +79,7 @@ def _entries(room: Room, now: datetime.datetime) -> tuple[Any, list[Entry]]:
 
 def _state(booking: Reservation, now: datetime.datetime) -> tuple[str, str]:
     if booking.checked_in_at is not None:
-        return "in_use", _("Checked in")
+        return "in_use", _("In use")
     if booking.status == Status.PENDING:
         return "pending", _("Awaiting approval")
     if rules.CHECK_IN.allows(booking, now):
