@@ -162,7 +162,15 @@ class EmailAuthenticationForm(AuthenticationForm):
 class ProfileForm(AccountDetailsMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "email", "phone", "account_type", "company", "business_number"]
+        fields = [
+            "name",
+            "email",
+            "phone",
+            "account_type",
+            "company",
+            "business_number",
+            "booking_reminders",
+        ]
         widgets = USER_WIDGETS
 
     def clean_email(self):

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 
 from . import mfa
 
-GUARDED_NAMESPACES = {"admin", "dashboard"}
+GUARDED_NAMESPACES = {"admin", "backoffice", "dashboard"}
 # (namespace, url name) a session owing its second factor may still reach.
 OPEN_VIEWS = {
     ("admin", "login"),

@@ -79,6 +79,11 @@ class User(AbstractUser):
     calendar_token = models.CharField(
         _("calendar feed token"), max_length=64, unique=True, default=new_calendar_token
     )
+    booking_reminders = models.BooleanField(
+        _("reminders before my bookings"),
+        default=True,
+        help_text=_("E-mail me a reminder before each of my bookings."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -24,6 +24,7 @@ from .forms import (
     SignUpForm,
 )
 from .policies import CONSENT_BY_ITEM, PRIVACY_VERSION, TERMS_VERSION
+from .signals import profile_shown
 
 SIGNUP_EMAIL_SESSION_KEY = "accounts_signup_email"
 NEW_CODES_SESSION_KEY = "accounts_new_recovery_codes"
@@ -205,6 +206,13 @@ def _profile_context(request, form, consents_form=None):
         "consents_form": consents_form or OptionalConsentsForm(user),
         "authenticator": mfa.authenticator_of(user),
         "second_factor_required": mfa.requires_second_factor(user),
+        "sections": [
+            section
+            for _receiver, section in profile_shown.send(
+                sender=type(user), user=user, request=request
+            )
+            if section
+        ],
     }
 
 

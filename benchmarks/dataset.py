@@ -96,7 +96,7 @@ def _days(months):
 def _write(size, companies, rng):
     rows = synthetic.rows(
         _days(size.months), list(companies), rng, now=timezone.now(), scale=size.scale,
-        purpose="벤치마크 회의", company_of=companies.__getitem__,
+        purpose="벤치마크 회의", company_of=companies.__getitem__, codes=synthetic.Codes(rng),
     )  # fmt: skip
     if connection.vendor != "postgresql":
         return synthetic.bulk_insert(rows)

@@ -8,6 +8,10 @@
 4. Capacity: each page alone, requested back to back by --users connections for
    --capacity-seconds; its requests/s over /healthz's is its share of the machine's ceiling.
 5. Contention: --racers users POST the same slot at the same instant.
+
+Throughout, --workers task workers (`manage.py run_worker`) run beside gunicorn as in
+production: they send the bookings' e-mail and run the minute sweep. The queue's length is
+sampled every second and printed: it must stay bounded.
 """
 
 import argparse
@@ -68,6 +72,61 @@ def prepare_database(args):
         build(DatasetSize(users=5000, months=12, scale=args.scale), stdout=sys.stdout)
         print(f"dataset built in {time.monotonic() - started:.0f} s")
     print(f"{Reservation.objects.count():,} reservations, {Room.objects.count():,} rooms")
+
+
+def start_workers(env, count):
+    return [
+        subprocess.Popen(
+            [
+                str(VENV_BIN / "python"),
+                "manage.py",
+                "run_worker",
+                "--no-startup-delay",
+                "--worker-id",
+                f"bench-worker-{n}",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for n in range(count)
+    ]
+
+
+class QueueSampler(threading.Thread):
+    """The task queue's length once a second: due tasks and how long the oldest has waited."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.samples, self.running = [], True
+        self.marks = {}
+
+    def run(self):
+        from django.db import connection
+
+        from worker.queue import watch
+
+        while self.running:
+            figures = watch()
+            self.samples.append((figures["due_tasks"], figures["oldest_due_task_age_s"]))
+            time.sleep(1)
+        connection.close()
+
+    def mark(self, name):
+        """Remember where a phase of the run begins in the samples."""
+        self.marks[name] = len(self.samples)
+
+    def summary(self, since=None, until=None):
+        window = self.samples[self.marks.get(since, 0) : self.marks.get(until)]
+        if not window:
+            return "no samples"
+        due = sorted(count for count, _ in window)
+        return (
+            f"due tasks max {due[-1]}, median {due[len(due) // 2]}, last {window[-1][0]}; "
+            f"oldest due task waited at most {max(age for _, age in window):.1f} s "
+            f"({len(window)} samples)"
+        )
 
 
 def start_server(env, port):
@@ -153,6 +212,7 @@ def main():
     parser.add_argument("--racers", type=int, default=200)
     parser.add_argument("--port", type=int, default=8811)
     parser.add_argument("--contention-only", action="store_true")
+    parser.add_argument("--workers", type=int, default=2, help="task workers beside gunicorn")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         raise SystemExit("The benchmark runs on PostgreSQL (--database-url postgres://…).")
@@ -175,16 +235,21 @@ def main():
 
     other_work = OtherWork()
     server = start_server(env, args.port)
+    workers = start_workers(env, args.workers)
     sampler = MemorySampler(server.pid)
     sampler.start()
+    queue = QueueSampler()
+    queue.start()
     try:
         pages = []
         if not args.contention_only:
             free_the_bookers()
             # Unmeasured: every worker loads its code and compiles its templates first.
             locust(args, env, plan_path, record_path, pages=["mix"], seconds=15, wait=True)
+            queue.mark("mix")
             lines, seconds = locust(args, env, plan_path, record_path, pages=["mix"],
                                     seconds=args.duration, wait=True)  # fmt: skip
+            queue.mark("capacity")
             pages = figures(lines, seconds)
             trivial, _ = locust(args, env, plan_path, record_path, pages=[TRIVIAL],
                                 seconds=args.capacity_seconds, wait=True)  # fmt: skip
@@ -195,15 +260,37 @@ def main():
                 page.capacity_rps = len(lines) / seconds
                 print(f"capacity {page.name}: {page.capacity_rps:.0f} req/s")
             pages.sort(key=lambda page: PAGES.index(page.name))
+            queue.mark("race")
         outcome = contention.race(f"http://127.0.0.1:{args.port}", users=args.racers)
+        drained = drain(queue)
     finally:
-        sampler.running = False
+        sampler.running = queue.running = False
         server.terminate()
+        for worker in workers:
+            worker.terminate()
         server.wait(timeout=30)
+        for worker in workers:
+            worker.wait(timeout=60)
     machine = f"{describe_machine()}; other work took {other_work.share():.0%} of the CPU meanwhile"
     report(args, machine, pages, sampler.peaks, outcome)
+    if not args.contention_only:
+        print(
+            f"\nQueue with {args.workers} workers: during the mix {queue.summary('mix', 'capacity')}"
+        )
+        print(f"  while each page ran alone: {queue.summary('capacity', 'race')}")
+    print(f"  after the run: {drained}")
     passed = all(ok for *_, ok in verdicts(pages)) if pages else True
     sys.exit(0 if passed and outcome.passed else 1)
+
+
+def drain(queue, seconds=60):
+    """Wait for the workers to empty the queue; say how long it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if queue.samples and queue.samples[-1][0] == 0:
+            return f"empty {time.monotonic() - started:.0f} s after the race"
+        time.sleep(1)
+    return f"{queue.samples[-1][0]} tasks still due {seconds} s after the race"
 
 
 def describe_machine():

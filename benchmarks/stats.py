@@ -8,7 +8,7 @@ from dataclasses import dataclass
 TARGETS = {
     "search partial": (60, 0.10),
     "room page": (60, None),
-    "booking POST": (120, None),
+    "booking POST": (80, 0.06),
     "my reservations": (60, None),
     "dashboard nation": (300, None),
     "dashboard region": (300, None),

@@ -142,6 +142,11 @@ EMAIL_RETENTION_DAYS = env.int("EMAIL_RETENTION_DAYS", default=30)
 # /readyz/queue fails when a due task has waited, or the last sweep is, older than this.
 QUEUE_MAX_WAIT_SECONDS = env.int("QUEUE_MAX_WAIT_SECONDS", default=300)
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=180)
+# Reminders before each approved booking, this many minutes ahead (bookers may turn them off).
+BOOKING_REMINDERS = [
+    datetime.timedelta(minutes=minutes)
+    for minutes in env.list("BOOKING_REMINDER_MINUTES", cast=int, default=[24 * 60, 60])
+]
 # Purpose, company and phone of bookings that ended longer ago are blanked (privacy notice).
 BOOKING_PERSONAL_DATA_RETENTION_DAYS = env.int(
     "BOOKING_PERSONAL_DATA_RETENTION_DAYS", default=3 * 365

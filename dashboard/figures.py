@@ -41,9 +41,11 @@ from reservations.models import Reservation, Status
 from rooms.calendar import korean_holiday
 from rooms.models import Closure, OpeningHours, Room, RoomKind
 
-ADDITIVE = ("approved", "pending", "rejected", "cancelled", "expired", "booked_minutes",
-            "open_minutes")  # fmt: skip
-STATUS_COUNTERS = ("approved", "pending", "rejected", "cancelled", "expired")
+STATUS_COUNTERS = ("approved", "pending", "rejected", "cancelled", "expired", "no_show")
+# Roll-up sums that are figures as they are; booked minutes add two of them up.
+SUMMED = (*STATUS_COUNTERS, "checked_in", "used_minutes", "released_minutes")
+ADDITIVE = (*SUMMED, "booked_minutes", "open_minutes")
+BOOKED_MINUTES = F("approved_minutes") + F("no_show_minutes")
 SERVED_CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -58,7 +60,11 @@ class Figures:
     rejected: int = 0
     cancelled: int = 0
     expired: int = 0
+    no_show: int = 0
+    checked_in: int = 0
     booked_minutes: int = 0
+    used_minutes: int = 0
+    released_minutes: int = 0
     open_minutes: int = 0
     median_decision: datetime.timedelta | None = None
     companies: int = 0
@@ -70,11 +76,37 @@ class Figures:
 
     @property
     def requests(self):
-        return self.approved + self.pending + self.rejected + self.cancelled + self.expired
+        return sum(getattr(self, name) for name in STATUS_COUNTERS)
 
     @property
     def booked_hours(self):
+        """Hours of approved bookings and of no-shows: the time the rooms were booked for."""
         return self.booked_minutes / 60
+
+    @property
+    def used_hours(self):
+        """Hours of checked-in meetings, up to their end or the moment they ended early."""
+        return self.used_minutes / 60
+
+    @property
+    def released_hours(self):
+        """Hours freed for others by meetings ended early and by no-shows' release."""
+        return self.released_minutes / 60
+
+    @property
+    def held(self):
+        """Bookings that held a room for their time: approved ones and no-shows."""
+        return self.approved + self.no_show
+
+    @property
+    def no_show_rate(self):
+        """No-shows over the bookings that held a room (approved or no-show)."""
+        return self.no_show / self.held if self.held else None
+
+    @property
+    def check_in_rate(self):
+        """Checked-in bookings over the bookings that held a room (approved or no-show)."""
+        return self.checked_in / self.held if self.held else None
 
     @property
     def open_hours(self):
@@ -274,8 +306,8 @@ class Breakdown:
 
     def _bookings_by_part(self):
         """Booking counts per part: whole months from RoomMonth, the other days from RoomDay."""
-        sums = {name: Sum(name) for name in STATUS_COUNTERS}
-        sums["booked_minutes"] = Sum("approved_minutes")
+        sums = {name: Sum(name) for name in SUMMED}
+        sums["booked_minutes"] = Sum(BOOKED_MINUTES)
         months, days = _split(self.filters.period)
         pieces = []
         if months:
@@ -305,7 +337,7 @@ class Breakdown:
             .annotate(
                 requests=Sum(requests),
                 approved=Sum("approved"),
-                booked_minutes=Sum("approved_minutes"),
+                booked_minutes=Sum(BOOKED_MINUTES),
             )
             .order_by()
         )

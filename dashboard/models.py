@@ -1,8 +1,12 @@
 """Roll-ups of bookings per room and day, and per room and month, kept by database triggers.
 
 Triggers on the reservations table keep these rows in step with every insert, update and
-delete, in the same transaction (their SQL is frozen in migration 0002); nothing in Python
+delete, in the same transaction (their SQL is frozen in migration 0003); nothing in Python
 writes them except `rollup.rebuild`. Days are Asia/Seoul days of the booking's start.
+
+Minutes: `approved_minutes` and `no_show_minutes` are booked time; `used_minutes` is the time
+of checked-in meetings up to their effective end; `released_minutes` the time freed by
+ending early or by a no-show's release.
 """
 
 from django.db import models
@@ -18,7 +22,12 @@ class BookingCounts(models.Model):
     rejected = models.IntegerField(default=0)
     cancelled = models.IntegerField(default=0)
     expired = models.IntegerField(default=0)
+    no_show = models.IntegerField(default=0)
     approved_minutes = models.IntegerField(default=0)
+    no_show_minutes = models.IntegerField(default=0)
+    checked_in = models.IntegerField(default=0)
+    used_minutes = models.IntegerField(default=0)
+    released_minutes = models.IntegerField(default=0)
 
     class Meta:
         abstract = True

@@ -1,8 +1,9 @@
 """Rebuilds the room-day and room-month roll-ups from the reservations table (PostgreSQL, SQLite).
 
 Database triggers keep the roll-ups exact on every write; their SQL is frozen in the migrations
-(`0002_rollup_triggers`). `rebuild` serves bulk loads that ran with the triggers off, and its
-buckets and statuses are those the tests hold the installed triggers to.
+(`0003_check_in_counters` replaced `0002_rollup_triggers`). `rebuild` serves bulk loads that ran
+with the triggers off, and its buckets, statuses and counters are those the tests hold the
+installed triggers to.
 """
 
 import datetime
@@ -14,15 +15,43 @@ from django.db import connection, transaction
 
 from reservations.models import Status
 
-COUNTERS = (*Status.values, "approved_minutes")
 # Bookings fall in these years (the portal opened in 2021); the local day of each must be its
 # UTC start shifted by one fixed offset.
 YEARS = range(2000, 2101)
 
 MINUTES = {
-    "postgresql": '(EXTRACT(EPOCH FROM r."end" - r."start") / 60)::integer',
-    "sqlite": 'CAST(round((julianday(r."end") - julianday(r."start")) * 1440) AS integer)',
+    "postgresql": "(EXTRACT(EPOCH FROM {until} - {since}) / 60)::integer",
+    "sqlite": "CAST(round((julianday({until}) - julianday({since})) * 1440) AS integer)",
 }
+
+
+def counters(vendor, row="r"):
+    """{roll-up column: SQL of one reservation's part in it}, `row` naming the reservation."""
+    start, end = f'{row}."start"', f'{row}."end"'
+    effective_end = f"COALESCE({row}.released_at, {end})"
+
+    def minutes(since, until):
+        return MINUTES[vendor].format(since=since, until=until)
+
+    def when(condition, then):
+        return f"CASE WHEN {condition} THEN {then} ELSE 0 END"
+
+    approved = f"{row}.status = '{Status.APPROVED.value}'"
+    no_show = f"{row}.status = '{Status.NO_SHOW.value}'"
+    checked_in = f"{approved} AND {row}.checked_in_at IS NOT NULL"
+    return {
+        **{status: when(f"{row}.status = '{status}'", 1) for status in Status.values},
+        "approved_minutes": when(approved, minutes(start, end)),
+        "no_show_minutes": when(no_show, minutes(start, end)),
+        "checked_in": when(checked_in, 1),
+        "used_minutes": when(checked_in, minutes(start, effective_end)),
+        "released_minutes": when(
+            f"{row}.released_at IS NOT NULL", minutes(f"{row}.released_at", end)
+        ),
+    }
+
+
+COUNTERS = tuple(counters("sqlite"))
 
 
 def fixed_utc_offset(zone_name):
@@ -64,10 +93,7 @@ def _buckets(vendor):
 
 def _rebuild_statements(vendor):
     buckets = _buckets(vendor)
-    counts = [f"SUM(CASE WHEN r.status = '{status}' THEN 1 ELSE 0 END)" for status in Status.values]
-    counts.append(
-        f"SUM(CASE WHEN r.status = '{Status.APPROVED.value}' THEN {MINUTES[vendor]} ELSE 0 END)"
-    )
+    counts = [f"SUM({sql})" for sql in counters(vendor).values()]
     # TRUNCATE refuses to run while foreign-key checks of this transaction are deferred.
     statements = ["SET CONSTRAINTS ALL IMMEDIATE"] if vendor == "postgresql" else []
     for table, (column, bucket) in buckets.items():

@@ -171,3 +171,21 @@ class BookingForm(forms.Form):
             "company_name": data["company_name"],
             "contact_phone": data["contact_phone"],
         }
+
+
+class DoorCheckInForm(forms.Form):
+    """The booking code typed at the room's door, as printed in the confirmation e-mail."""
+
+    code = forms.CharField(
+        label=_("Booking code"),
+        max_length=20,
+        help_text=_("The code in your confirmation e-mail and in My reservations."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "inputmode": "text",
+            }
+        ),
+    )

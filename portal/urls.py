@@ -1,8 +1,9 @@
-"""The public portal's addresses: search, room pages, booking and the user's own bookings."""
+"""The public portal's addresses: search, room and door pages, booking and the user's own
+bookings."""
 
 from django.urls import include, path, re_path
 
-from portal.views import booking, mine, room, search, statement
+from portal.views import booking, door, mine, room, search, statement
 
 booking_patterns = (
     [
@@ -16,6 +17,8 @@ mine_patterns = (
     [
         path("", mine.reservation_list, name="list"),
         path("<int:pk>/cancel/", mine.cancel, name="cancel"),
+        path("<int:pk>/check-in/", mine.check_in, name="check_in"),
+        path("<int:pk>/end/", mine.end_early, name="end_early"),
         path("<int:pk>.ics", mine.reservation_ics, name="ics"),
         # Tokens are URL-safe base64 (accounts.models.new_calendar_token); anything else is a 404.
         re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$", mine.feed, name="feed"),
@@ -29,6 +32,8 @@ urlpatterns = [
     path("rooms/districts/", search.district_options, name="district_options"),
     path("rooms/<int:pk>/", room.room_detail, name="room"),
     path("accessibility/", statement.accessibility, name="accessibility"),
+    path("rooms/<int:pk>/door/", door.door, name="door"),
+    path("rooms/<int:pk>/door/check-in/", door.door_check_in, name="door_check_in"),
     path("book/", include(booking_patterns)),
     path("my/", include(mine_patterns)),
 ]

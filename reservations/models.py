@@ -1,10 +1,12 @@
-"""Bookings of rooms and the audit trail of every change of their status."""
+"""Bookings of rooms, the audit trail of every change of their status, and suspensions."""
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,9 +19,28 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Expired (not decided in time)")
+    NO_SHOW = "no_show", _("No-show (not checked in)")
 
 
 ACTIVE_STATUSES = (Status.PENDING, Status.APPROVED)
+
+# A booking holds its room until its effective end: the booked end, or the moment its time was
+# released (ended early, or a no-show). The overlap guards in the database use the same.
+EFFECTIVE_END = Coalesce("released_at", "end")
+
+# Short booking codes, typed at the room's door: no 0/O, 1/I/L to mix up.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 7
+
+
+def new_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(typed):
+    """A code as people type it (lower case, spaces, hyphens) in its stored form."""
+    return "".join(char for char in str(typed).upper() if char.isalnum())
+
 
 # A booking lies within one day's opening hours (services.check_booking_rules), so it is
 # shorter than a day: one that overlaps a range starts less than a day before the range.
@@ -31,8 +52,18 @@ class ReservationQuerySet(models.QuerySet):
         return self.filter(status__in=ACTIVE_STATUSES)
 
     def overlapping(self, start, end):
+        """Bookings whose time, up to their effective end, overlaps [start, end)."""
         # The lower bound on start lets the (room, start) index serve the query; see LONGEST.
-        return self.filter(start__lt=end, end__gt=start, start__gt=start - LONGEST)
+        return self.filter(start__lt=end, start__gt=start - LONGEST).filter(
+            Q(released_at__isnull=True, end__gt=start) | Q(released_at__gt=start)
+        )
+
+    def not_over(self, now):
+        """Bookings whose effective end is still ahead."""
+        return self.filter(Q(released_at__isnull=True, end__gt=now) | Q(released_at__gt=now))
+
+    def over(self, now):
+        return self.filter(Q(released_at__isnull=True, end__lte=now) | Q(released_at__lte=now))
 
     def booked_by(self, user):
         return self.filter(booked_by=user)
@@ -73,6 +104,24 @@ class Reservation(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+    code = models.CharField(
+        _("booking code"),
+        max_length=CODE_LENGTH,
+        default=new_code,
+        editable=False,
+        help_text=_("Short reference in e-mails, used to check in at the room's door."),
+    )
+    # Bookings made before check-in existed were never asked to check in: no no-show for them.
+    check_in_required = models.BooleanField(_("check-in required"), default=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    released_at = models.DateTimeField(
+        _("time released at"),
+        null=True,
+        blank=True,
+        help_text=_("When the rest of the booked time was freed: ended early, or a no-show."),
+    )
+    # The shortest lead time (in minutes) of a reminder sent so far; empty before the first.
+    reminded_before = models.PositiveIntegerField(_("reminded before (minutes)"), null=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -92,6 +141,16 @@ class Reservation(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="reservation_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True)
+                | Q(released_at__gte=F("start"), released_at__lte=F("end")),
+                name="reservation_released_within_booking",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="no_show") | Q(checked_in_at__isnull=True),
+                name="reservation_no_show_never_checked_in",
+            ),
+            models.UniqueConstraint(fields=["code"], name="reservation_code_unique"),
         ]
         indexes = [
             models.Index(fields=["room", "start"], name="reservation_room_start"),
@@ -103,6 +162,12 @@ class Reservation(models.Model):
                 condition=Q(decided_at__isnull=False),
                 name="reservation_decided_start",
             ),
+            # The no-show sweep reads only approved bookings still waiting for their check-in.
+            models.Index(
+                fields=["start"],
+                condition=Q(status="approved", checked_in_at__isnull=True, check_in_required=True),
+                name="reservation_awaiting_check_in",
+            ),
         ]
 
     def __str__(self):
@@ -113,9 +178,27 @@ class Reservation(models.Model):
     def is_active(self):
         return self.status in ACTIVE_STATUSES
 
+    @property
+    def effective_end(self):
+        return self.released_at or self.end
+
+    @property
+    def ended_early(self):
+        return self.status == Status.APPROVED and self.released_at is not None
+
+
+class Action(models.TextChoices):
+    """What an audit line records besides a change of status."""
+
+    CHECK_IN = "check_in", _("Checked in")
+    END_EARLY = "end_early", _("Ended early")
+
 
 class ReservationEvent(models.Model):
-    """One audit line: who moved a reservation from one status to another, when and why."""
+    """One audit line: who moved a reservation from one status to another, when and why.
+
+    Check-in and ending early leave the status as it is: `action` names them.
+    """
 
     reservation = models.ForeignKey(
         Reservation,
@@ -134,6 +217,7 @@ class ReservationEvent(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True)
     from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -142,7 +226,68 @@ class ReservationEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
+        if self.action:
+            return str(self.get_action_display())
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class SuspensionQuerySet(models.QuerySet):
+    def in_force(self, now):
+        return self.filter(starts_at__lte=now, ends_at__gt=now, lifted_at__isnull=True)
+
+
+class Suspension(models.Model):
+    """A booker may make no new bookings for a while after repeated no-shows (rules.PENALTIES).
+
+    Made by the no-show release (services.release_no_shows); only a superuser lifts one, with a
+    reason (services.lift_suspension). The row is the record of both.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="suspensions",
+        verbose_name=_("user"),
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    no_shows = models.PositiveSmallIntegerField(
+        _("no-shows"), help_text=_("No-shows in the counting period that led to it.")
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+
+    objects = SuspensionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        ordering = ["-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="suspension_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | ~Q(lift_reason=""),
+                name="suspension_lifted_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "ends_at"], name="suspension_user_ends")]
+
+    def __str__(self):
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{self.user} {start:%Y-%m-%d}–{end:%Y-%m-%d}"
+
+    def is_in_force(self, now):
+        return self.lifted_at is None and self.starts_at <= now < self.ends_at
 
 
 class PersonalDataAccess(models.Model):

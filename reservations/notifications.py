@@ -2,19 +2,22 @@
 
 A service calls schedule() inside its transaction: that adds one row to the task queue,
 so a change that is rolled back sends nothing. The worker's notify task then renders the
-notices and hands them to the outbox, keyed by booking and kind so that each goes out once
-however often the task runs; the outbox sends and retries (worker/outbox.py).
+notices and hands them to the outbox, keyed by booking and kind (and a reminder's lead time)
+so that each goes out once however often the task runs; the outbox sends and retries
+(worker/outbox.py). A reminder is not sent for a booking that is no longer on by then.
 """
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from reservations import rules
 from reservations.ics import reservations_ics
-from reservations.models import Reservation
+from reservations.models import Reservation, Status
 from worker import outbox
 from worker.queue import retry_later
 
@@ -27,37 +30,52 @@ SUBJECTS = {
     "expired": _("Booking request expired"),
     "decision_needed": _("A booking awaits your decision"),
     "withdrawn": _("Booking cancelled: the booker deleted their account"),
+    "reminder": _("Reminder of your booking"),
+    "no_show": _("No check-in: your booking was released"),
 }
 # A change's notices, when they are not one to the booker: (to the booker, to the managers).
 NOTICES = {
     "requested": ("requested", "decision_needed"),
     "withdrawn": (None, "withdrawn"),
 }
+# Notices of a booking that is on: they tell how and when to check in.
+CHECK_IN_KINDS = {"booked", "approved", "reminder"}
 
 
-def _render(kind, reservation, language):
+def _context(kind, reservation):
+    site_url = settings.SITE_URL.rstrip("/")
+    context = {
+        "kind": kind,
+        "reservation": reservation,
+        "site_url": site_url,
+        "door_url": site_url + reverse("door", args=[reservation.room_id]),
+    }
+    if kind in CHECK_IN_KINDS:
+        context["check_in_opens"] = timezone.localtime(rules.CHECK_IN.opens(reservation))
+        context["check_in_closes"] = timezone.localtime(rules.CHECK_IN.closes(reservation))
+    if kind == "no_show" and reservation.booked_by is not None:
+        context["standing"] = rules.standing(reservation.booked_by, timezone.now())
+        context["penalties"] = rules.PENALTIES
+    return context
+
+
+def _render(kind, context, language):
     with translation.override(language):
         return {
             "subject": str(SUBJECTS[kind]),
-            "body": render_to_string(
-                "reservations/email/notice.txt",
-                {
-                    "kind": kind,
-                    "reservation": reservation,
-                    "site_url": settings.SITE_URL.rstrip("/"),
-                },
-            ).strip(),
+            "body": render_to_string("reservations/email/notice.txt", context).strip(),
         }
 
 
 def _message(kind, reservation, recipients):
-    korean, english = _render(kind, reservation, "ko"), _render(kind, reservation, "en")
+    context = _context(kind, reservation)
+    korean, english = _render(kind, context, "ko"), _render(kind, context, "en")
     message = EmailMessage(
         subject=f"[BOMS] {korean['subject']} / {english['subject']}",
         body=f"{korean['body']}\n\n----------\n\n{english['body']}\n",
         to=recipients,
     )
-    method = "CANCEL" if kind in ("rejected", "cancelled", "expired") else "PUBLISH"
+    method = "CANCEL" if kind in ("rejected", "cancelled", "expired", "no_show") else "PUBLISH"
     message.attach(
         f"boms-reservation-{reservation.pk}.ics",
         reservations_ics([reservation], calendar_name="BOMS", method=method),
@@ -66,22 +84,29 @@ def _message(kind, reservation, recipients):
     return message
 
 
-def schedule(kind, reservation):
-    """Queue the notices of a change; call it inside the change's transaction."""
-    notify.enqueue(reservation.pk, kind)
+def schedule(kind, reservation, lead=None):
+    """Queue the notices of a change; call it inside the change's transaction.
+
+    `lead`, for a reminder, is how many minutes before the start it is due.
+    """
+    details = {"lead": lead} if lead else {}
+    notify.enqueue(reservation.pk, kind, **details)
 
 
 @task
-def notify(reservation_id, kind, attempt=1):
+def notify(reservation_id, kind, attempt=1, **details):
     try:
-        send_notices(reservation_id, kind)
+        send_notices(reservation_id, kind, **details)
     except Exception:
-        retry_later(notify, reservation_id, kind, attempt=attempt)
+        retry_later(notify, reservation_id, kind, attempt=attempt, **details)
         raise
 
 
-def send_notices(reservation_id, kind):
-    """Post the change's notices: to the booker, and to the facility's managers where they act."""
+def send_notices(reservation_id, kind, lead=None):
+    """Post the change's notices: to the booker, and to the facility's managers where they act.
+
+    `lead` tells a reminder from another of the same booking (a day before, an hour before).
+    """
     reservation = (
         Reservation.objects.select_related("booked_by", "room__facility")
         .filter(pk=reservation_id)
@@ -89,14 +114,13 @@ def send_notices(reservation_id, kind):
     )
     if reservation is None:
         return
+    if kind == "reminder" and not is_worth_a_reminder(reservation, timezone.now()):
+        return
     to_booker, to_managers = NOTICES.get(kind, (kind, None))
     booker = reservation.booked_by
     if to_booker and booker and booker.email:
-        outbox.post(
-            _message(to_booker, reservation, [booker.email]),
-            key=f"reservation-{reservation.pk}-{to_booker}",
-            send_now=True,
-        )
+        key = f"reservation-{reservation.pk}-{to_booker}" + (f"-{lead}" if lead else "")
+        outbox.post(_message(to_booker, reservation, [booker.email]), key=key, send_now=True)
     if to_managers:
         managers = list(
             reservation.room.facility.managers.filter(is_active=True).values_list(
@@ -109,3 +133,15 @@ def send_notices(reservation_id, kind):
                 key=f"reservation-{reservation.pk}-{to_managers}",
                 send_now=True,
             )
+
+
+def is_worth_a_reminder(reservation, now):
+    """An approved booking that has not started, nor been checked in or released."""
+    return (
+        reservation.status == Status.APPROVED
+        and reservation.start > now
+        and reservation.checked_in_at is None
+        and reservation.released_at is None
+        and reservation.booked_by is not None
+        and reservation.booked_by.booking_reminders
+    )

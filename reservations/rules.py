@@ -5,8 +5,10 @@ side by side, its queryset form (`admit`: the rooms it lets be booked for a requ
 database can filter by it. The booking service checks RULES in order; `availability.free_rooms`
 narrows rooms by the same RULES; the day timeline reads the rules that take time out of a day
 (opening hours, holidays, closures, bookings, the past); the room page asks BOOKING_WINDOW how far
-ahead it may offer slots; the booker's cancel link asks BOOKER_CANCELLATION. A policy change is a
-change here, and only here.
+ahead it may offer slots; the booker's cancel link asks BOOKER_CANCELLATION. After a booking is
+made: CHECK_IN says when it can be checked in and when it has become a no-show, ENDING_EARLY
+when its rest can be freed, PENALTIES what repeated no-shows cost. A policy change is a change
+here, and only here.
 """
 
 from __future__ import annotations
@@ -20,9 +22,17 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
-from reservations.models import ACTIVE_STATUSES, Reservation, ReservationQuerySet, Status
+from reservations.models import (
+    ACTIVE_STATUSES,
+    EFFECTIVE_END,
+    Reservation,
+    ReservationQuerySet,
+    Status,
+    Suspension,
+)
 from rooms.calendar import at, korean_holiday
 from rooms.models import Closure, OpeningHours, Room, RoomKind
 
@@ -38,6 +48,9 @@ BUSINESS_MAX_UPCOMING = 15
 INDIVIDUAL_KINDS = (RoomKind.STANDARD, RoomKind.BOOTH)
 
 
+MINUTES = datetime.timedelta(minutes=1)
+
+
 @dataclass(frozen=True)
 class BookingPolicy:
     max_days_ahead: int
@@ -45,6 +58,10 @@ class BookingPolicy:
     # None: as long as the facility is open that day.
     max_duration: datetime.timedelta | None
     always_needs_approval: bool
+    # Check-in is open from this long before the start until this long after it; an approved
+    # booking not checked in by then is a no-show and the rest of its time is freed.
+    check_in_opens: datetime.timedelta = 15 * MINUTES
+    check_in_closes: datetime.timedelta = 15 * MINUTES
 
 
 POLICIES: dict[str, BookingPolicy] = {
@@ -57,10 +74,38 @@ POLICIES: dict[str, BookingPolicy] = {
     RoomKind.BOOTH: BookingPolicy(
         max_days_ahead=30, min_duration=SLOT, max_duration=None, always_needs_approval=False
     ),
+    # A hall's interpretation and streaming take longer to set up: check-in opens earlier.
     RoomKind.HALL: BookingPolicy(
-        max_days_ahead=90, min_duration=SLOT, max_duration=None, always_needs_approval=True
+        max_days_ahead=90,
+        min_duration=SLOT,
+        max_duration=None,
+        always_needs_approval=True,
+        check_in_opens=30 * MINUTES,
     ),
 }
+
+
+@dataclass(frozen=True)
+class PenaltyPolicy:
+    """What no-shows cost a booker. Late cancellations do not count: a cancellation, however
+    late, frees the room sooner than a no-show's release, and must never cost more."""
+
+    # No-shows are counted over this period back from now (and since a lifted suspension).
+    period: datetime.timedelta
+    # From this many no-shows in the period the booker is warned (in the no-show e-mail
+    # and on the profile) ...
+    warning_from: int
+    # ... and from this many they may make no new bookings for `suspension`.
+    suspension_from: int
+    suspension: datetime.timedelta
+
+
+PENALTIES = PenaltyPolicy(
+    period=datetime.timedelta(days=90),
+    warning_from=1,
+    suspension_from=3,
+    suspension=datetime.timedelta(days=14),
+)
 
 
 class BookingError(ValidationError):
@@ -407,6 +452,25 @@ class KindForTheAccount(Rule):
         return rooms if kinds is None else rooms.filter(kind__in=kinds)
 
 
+class NotSuspended(UserRule):
+    """A booker suspended after repeated no-shows (PENALTIES) makes no new bookings meanwhile."""
+
+    code = "suspended"
+
+    def check_user(self, request: BookingRequest, user: User) -> None:
+        suspension = Suspension.objects.in_force(request.now).filter(user=user).first()
+        if suspension is not None:
+            raise refusal(
+                self.code,
+                _(
+                    "After %(count)s no-shows you cannot make new bookings until %(until)s. "
+                    "Your bookings made before stay as they are."
+                ),
+                count=suspension.no_shows,
+                until=date_format(timezone.localtime(suspension.ends_at), "DATETIME_FORMAT"),
+            )
+
+
 class NoOwnOverlap(UserRule):
     code = "user_overlap"
 
@@ -433,7 +497,7 @@ class UpcomingLimit(UserRule):
     code = "user_limit"
 
     def check_user(self, request: BookingRequest, user: User) -> None:
-        upcoming = holding(request.now).filter(booked_by=user, end__gt=request.now)
+        upcoming = holding(request.now).filter(booked_by=user).not_over(request.now)
         if upcoming.count() >= USER_MAX_UPCOMING:
             raise refusal(
                 self.code,
@@ -479,7 +543,7 @@ class SlotFree(Rule):
             .filter(room_id__in=room_ids)
             .overlapping(start, end)
             .order_by()
-            .values_list("room_id", "start", "end")
+            .values_list("room_id", "start", EFFECTIVE_END)
         )
         for room_id, booked_from, booked_to in rows:
             held.setdefault(room_id, []).append((booked_from, booked_to))
@@ -525,6 +589,7 @@ RULES: tuple[Rule, ...] = (
     CLOSURES,
     ConfirmedAccount(),
     KIND_FOR_THE_ACCOUNT,
+    NotSuspended(),
     NoOwnOverlap(),
     UpcomingLimit(),
     BusinessUpcomingLimit(),
@@ -561,3 +626,134 @@ class BookerCancellation:
 
 
 BOOKER_CANCELLATION = BookerCancellation()
+
+
+class CheckInWindow:
+    """An approved booking is checked in within its room kind's window around the start
+    (POLICIES); one that asked for a check-in and got none by the window's end is missed."""
+
+    def opens(self, reservation: Reservation) -> datetime.datetime:
+        return reservation.start - POLICIES[reservation.room.kind].check_in_opens
+
+    def closes(self, reservation: Reservation) -> datetime.datetime:
+        return reservation.start + POLICIES[reservation.room.kind].check_in_closes
+
+    def check(self, reservation: Reservation, now: datetime.datetime) -> None:
+        if reservation.status != Status.APPROVED or reservation.released_at is not None:
+            raise refusal("not_checkable", _("Only an approved booking can be checked in."))
+        if reservation.checked_in_at is not None:
+            raise refusal("checked_in", _("This booking is already checked in."))
+        if now < self.opens(reservation):
+            raise refusal(
+                "check_in_too_early",
+                _("Check-in opens at %(time)s, %(minutes)s minutes before the start."),
+                time=time_format(timezone.localtime(self.opens(reservation)), "H:i"),
+                minutes=POLICIES[reservation.room.kind].check_in_opens // MINUTES,
+            )
+        if now >= self.closes(reservation):
+            raise refusal(
+                "check_in_too_late",
+                _("Check-in closed at %(time)s; the booking's time was released."),
+                time=time_format(timezone.localtime(self.closes(reservation)), "H:i"),
+            )
+
+    def allows(self, reservation: Reservation, now: datetime.datetime) -> bool:
+        try:
+            self.check(reservation, now)
+        except BookingError:
+            return False
+        return True
+
+    def condition(self, now: datetime.datetime) -> Q:
+        """The queryset form of `allows`, e.g. to annotate a list of bookings."""
+        window = Q()
+        for kind, policy in POLICIES.items():
+            window |= Q(
+                room__kind=kind,
+                start__lte=now + policy.check_in_opens,
+                start__gt=now - policy.check_in_closes,
+            )
+        return Q(status=Status.APPROVED, checked_in_at__isnull=True, released_at__isnull=True) & (
+            window
+        )
+
+    def missed(self, now: datetime.datetime) -> Q:
+        """Approved bookings that asked for a check-in and whose window closed without one."""
+        closed = Q()
+        for kind, policy in POLICIES.items():
+            closed |= Q(room__kind=kind, start__lte=now - policy.check_in_closes)
+        return Q(status=Status.APPROVED, check_in_required=True, checked_in_at__isnull=True) & (
+            closed
+        )
+
+
+CHECK_IN = CheckInWindow()
+
+
+class EndingEarly:
+    """A checked-in meeting may be ended before its booked end, freeing the rest of its time."""
+
+    def check(self, reservation: Reservation, now: datetime.datetime) -> None:
+        if reservation.status != Status.APPROVED or reservation.checked_in_at is None:
+            raise refusal("not_checked_in", _("Only a checked-in booking can be ended early."))
+        if reservation.released_at is not None or reservation.end <= now:
+            raise refusal("already_over", _("This booking is already over."))
+
+    def allows(self, reservation: Reservation, now: datetime.datetime) -> bool:
+        try:
+            self.check(reservation, now)
+        except BookingError:
+            return False
+        return True
+
+    def condition(self, now: datetime.datetime) -> Q:
+        return Q(
+            status=Status.APPROVED,
+            checked_in_at__isnull=False,
+            released_at__isnull=True,
+            end__gt=now,
+        )
+
+
+ENDING_EARLY = EndingEarly()
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A booker's record under PENALTIES: no-shows counted now, and a suspension in force."""
+
+    no_shows: int
+    suspension: Suspension | None
+
+    @property
+    def warned(self) -> bool:
+        return self.no_shows >= PENALTIES.warning_from
+
+    @property
+    def suspended(self) -> bool:
+        return self.suspension is not None
+
+    @property
+    def suspension_due(self) -> bool:
+        """Whether the no-shows now call for a suspension that is not yet in force."""
+        return self.no_shows >= PENALTIES.suspension_from and self.suspension is None
+
+
+def standing(user: User, now: datetime.datetime) -> Standing:
+    """Count the no-shows of the period, since the last lifted suspension if later.
+
+    Lifting a suspension forgives the no-shows that led to it. Two queries.
+    """
+    since = now - PENALTIES.period
+    in_force = None
+    for suspension in Suspension.objects.filter(user=user).filter(
+        Q(lifted_at__gt=since) | Q(lifted_at__isnull=True, ends_at__gt=now)
+    ):
+        if suspension.lifted_at is not None:
+            since = max(since, suspension.lifted_at)
+        elif suspension.is_in_force(now):
+            in_force = suspension
+    no_shows = Reservation.objects.filter(
+        booked_by=user, status=Status.NO_SHOW, start__gt=since, start__lte=now
+    ).count()
+    return Standing(no_shows, in_force)

@@ -1,4 +1,5 @@
-"""Every change of a booking's status: book, approve, reject, cancel, lapse, and closing a room.
+"""Every change of a booking's state: book, approve, reject, cancel, lapse, check in, end early,
+release no-shows, closing a room, and lifting a booker's suspension.
 
 Each function runs in one transaction, checks who may act, moves the status only along
 ALLOWED edges (compare-and-set, so a concurrent change is detected), writes the audit
@@ -13,14 +14,22 @@ two inserts, into the rules' "slot taken".
 Lapsing: a pending booking that nobody decided before its start is moved to EXPIRED by
 lapse_undecided() (run by the worker's minute sweep, reservations/tasks.py, and by book()
 for the room being booked). Until then, the rules already treat it as free.
+
+After the start: check_in() records that someone came (the booker, or whoever holds the
+booking's code at the door); end_early() frees the rest of a checked-in meeting; the sweep's
+release_no_shows() moves an approved booking nobody checked in to NO_SHOW once its check-in
+window closed, frees the rest of its time and counts it against the booker (rules.PENALTIES).
+Freed time is `released_at`: the booked end stays, and the database's overlap guards end the
+booking at Coalesce(released_at, end).
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -29,20 +38,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reservations import history, notifications, rules
-from reservations.models import Reservation, ReservationEvent, Status
+from reservations.models import (
+    Action,
+    Reservation,
+    ReservationEvent,
+    Status,
+    Suspension,
+    normalise_code,
+)
 from reservations.rules import BookingError, BookingRequest, needs_approval, refusal
 from rooms.models import Closure, Room
 
 if TYPE_CHECKING:
     from accounts.models import User
 
+logger = logging.getLogger("boms.reservations")
+
 ALLOWED = {
     Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.CANCELLED, Status.EXPIRED},
-    Status.APPROVED: {Status.CANCELLED},
+    Status.APPROVED: {Status.CANCELLED, Status.NO_SHOW},
 }
 
 # SQLSTATEs of a deadlock and of a serialization failure: two inserts raced for one slot.
 RACE_SQLSTATES = {"40P01", "40001"}
+# A new booking's random code may, rarely, be taken already: book() draws again.
+CODE_ATTEMPTS = 3
 
 
 def manages(user: User, room: Room) -> bool:
@@ -50,13 +70,19 @@ def manages(user: User, room: Room) -> bool:
 
 
 def _record(
-    reservation: Reservation, actor: User | None, from_status: str, to_status: str, note: str = ""
+    reservation: Reservation,
+    actor: User | None,
+    from_status: str,
+    to_status: str,
+    note: str = "",
+    action: str = "",
 ) -> None:
     ReservationEvent.objects.create(
         reservation=reservation,
         actor=actor,
         from_status=from_status,
         to_status=to_status,
+        action=action,
         note=note,
     )
 
@@ -71,6 +97,41 @@ def book(
     purpose: str,
     company_name: str = "",
     contact_phone: str = "",
+) -> Reservation:
+    for attempt in range(1, CODE_ATTEMPTS + 1):
+        try:
+            return _book(
+                user,
+                room,
+                start,
+                end,
+                attendees=attendees,
+                purpose=purpose,
+                company_name=company_name,
+                contact_phone=contact_phone,
+            )
+        except IntegrityError as error:
+            if not _is_code_taken(error) or attempt == CODE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _is_code_taken(error: IntegrityError) -> bool:
+    # PostgreSQL names the constraint; SQLite names the column.
+    message = str(error)
+    return "reservation_code_unique" in message or "reservations_reservation.code" in message
+
+
+def _book(
+    user: User,
+    room: Room,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    attendees: int,
+    purpose: str,
+    company_name: str,
+    contact_phone: str,
 ) -> Reservation:
     now = timezone.now()
     try:
@@ -112,7 +173,7 @@ def book(
 
 
 def _transition(
-    reservation: Reservation, actor: User | None, to_status: str, note: str = "", **fields: object
+    reservation: Reservation, actor: User | None, to_status: str, note: str = "", **fields: Any
 ) -> Reservation:
     """Compare-and-set the status; refuse when the edge is not allowed or the row moved."""
     from_status = reservation.status
@@ -246,12 +307,161 @@ def lapse_undecided(
     return lapsed
 
 
+def check_in(
+    actor: User | None,
+    reservation: Reservation,
+    *,
+    code: str = "",
+    now: datetime.datetime | None = None,
+) -> Reservation:
+    """Record that the meeting's people came, within the check-in window (rules.CHECK_IN).
+
+    The booker checks in as themselves (my reservations); at the room's door anyone holding
+    the booking's code does (the person who booked is often not the one who attends), with
+    `actor` None; a manager of the facility may check in for someone at the front desk.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        by_code = bool(code) and normalise_code(code) == reservation.code
+        if not by_code:
+            if actor is None:
+                raise PermissionDenied(_("Give the booking's code to check in."))
+            if reservation.booked_by_id != actor.pk and not manages(actor, reservation.room):
+                raise PermissionDenied(_("Only the booker can check this booking in."))
+        rules.CHECK_IN.check(reservation, now)
+        changed = Reservation.objects.filter(
+            pk=reservation.pk, status=Status.APPROVED, checked_in_at=None, released_at=None
+        ).update(checked_in_at=now, updated_at=now)
+        if changed != 1:
+            raise refusal(
+                "invalid_transition",
+                _("This booking was changed meanwhile. Please reload the page."),
+            )
+        reservation.refresh_from_db()
+        where = str(_("At the room's door, with the booking's code.")) if actor is None else ""
+        _record(reservation, actor, Status.APPROVED, Status.APPROVED, where, Action.CHECK_IN)
+    return reservation
+
+
+def check_in_at_door(room: Room, code: str, now: datetime.datetime | None = None) -> Reservation:
+    """Check in the booking of this room that has the code, whoever gives it."""
+    now = now or timezone.now()
+    reservation = (
+        Reservation.objects.select_related("room")
+        .filter(room=room, code=normalise_code(code))
+        .first()
+    )
+    if reservation is None:
+        raise refusal("unknown_code", _("No booking of this room has that code."))
+    return check_in(None, reservation, code=code, now=now)
+
+
+def end_early(
+    actor: User, reservation: Reservation, now: datetime.datetime | None = None
+) -> Reservation:
+    """The booker (or a manager) ends a checked-in meeting now; the rest is free for others."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if reservation.booked_by_id != actor.pk and not manages(actor, reservation.room):
+            raise PermissionDenied(_("Only the booker can end this booking."))
+        rules.ENDING_EARLY.check(reservation, now)
+        released = max(now, reservation.start)
+        changed = Reservation.objects.filter(
+            pk=reservation.pk,
+            status=Status.APPROVED,
+            checked_in_at__isnull=False,
+            released_at=None,
+            end__gt=now,
+        ).update(released_at=released, updated_at=now)
+        if changed != 1:
+            raise refusal(
+                "invalid_transition",
+                _("This booking was changed meanwhile. Please reload the page."),
+            )
+        reservation.refresh_from_db()
+        _record(reservation, actor, Status.APPROVED, Status.APPROVED, "", Action.END_EARLY)
+    return reservation
+
+
+def release_no_shows(now: datetime.datetime | None = None) -> int:
+    """Mark approved bookings whose check-in window closed without a check-in as no-shows.
+
+    Each is moved by compare-and-set in its own transaction (a booking checked in meanwhile
+    stays as it is), its remaining time is released at once, the booker is told, and the
+    no-show counts towards a suspension (rules.PENALTIES). Returns how many were released.
+    """
+    now = now or timezone.now()
+    missed = (
+        Reservation.objects.filter(rules.CHECK_IN.missed(now))
+        .select_related("room", "booked_by")
+        .order_by("start", "pk")
+    )
+    note = str(_("Not checked in by the end of the check-in window."))
+    released = 0
+    for reservation in missed:
+        with transaction.atomic():
+            released_at = min(max(now, reservation.start), reservation.end)
+            changed = Reservation.objects.filter(
+                pk=reservation.pk, status=Status.APPROVED, checked_in_at=None
+            ).update(status=Status.NO_SHOW, released_at=released_at, updated_at=now)
+            if not changed:
+                continue
+            released += 1
+            reservation.status, reservation.released_at = Status.NO_SHOW, released_at
+            _record(reservation, None, Status.APPROVED, Status.NO_SHOW, note)
+            if reservation.booked_by is not None:
+                _penalise(reservation.booked_by, now)
+            notifications.schedule("no_show", reservation)
+    return released
+
+
+def _penalise(user: User, now: datetime.datetime) -> Suspension | None:
+    """Suspend the booker when their no-shows reach PENALTIES.suspension_from."""
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).exists()
+    record = rules.standing(user, now)
+    if not record.suspension_due:
+        return None
+    suspension = Suspension.objects.create(
+        user=user,
+        starts_at=now,
+        ends_at=now + rules.PENALTIES.suspension,
+        no_shows=record.no_shows,
+    )
+    logger.info(
+        "User %s suspended until %s after %d no-shows",
+        user.pk,
+        suspension.ends_at,
+        record.no_shows,
+    )
+    return suspension
+
+
+def lift_suspension(actor: User, suspension: Suspension, reason: str) -> Suspension:
+    """A superuser ends a suspension now, with a reason kept on the suspension."""
+    reason = (reason or "").strip()
+    if not actor.is_superuser:
+        raise PermissionDenied(_("Only a superuser can lift a suspension."))
+    if not reason:
+        raise refusal("reason_required", _("Please give a reason for lifting the suspension."))
+    now = timezone.now()
+    changed = Suspension.objects.filter(pk=suspension.pk, lifted_at=None).update(
+        lifted_at=now, lifted_by=actor, lift_reason=reason
+    )
+    if changed != 1:
+        raise refusal("already_lifted", _("This suspension was already lifted."))
+    logger.info(
+        "Suspension %s of user %s lifted by user %s", suspension.pk, suspension.user_id, actor.pk
+    )
+    suspension.refresh_from_db()
+    return suspension
+
+
 def bookings_under(closure: Closure, now: datetime.datetime | None = None) -> list[Reservation]:
     """Active bookings that the closure overlaps and that have not ended yet."""
     bookings = (
         Reservation.objects.active()
         .overlapping(closure.start, closure.end)
-        .filter(end__gt=now or timezone.now())
+        .not_over(now or timezone.now())
     )
     if closure.room_id:
         bookings = bookings.filter(room_id=closure.room_id)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from reservations import services
+from reservations import reminders, services
 from reservations.models import PersonalDataAccess, Reservation
 from worker import sweep
 
@@ -21,6 +21,18 @@ ERASE_BATCH = 1000
 def lapse_undecided(now):
     """Expire the pending bookings whose start has come; the bookers are told."""
     return services.lapse_undecided(now=now)
+
+
+@sweep.step()
+def release_no_shows(now):
+    """Release approved bookings nobody checked in by the end of their check-in window."""
+    return services.release_no_shows(now=now)
+
+
+@sweep.step()
+def send_reminders(now):
+    """Queue the reminders that are due (settings.BOOKING_REMINDERS) for approved bookings."""
+    return reminders.send_due(now)
 
 
 @sweep.step(every=datetime.timedelta(days=1), at=datetime.timedelta(hours=3))

@@ -1,4 +1,5 @@
-"""The signed-in user's own bookings: list, cancel, .ics download and a private calendar feed."""
+"""The signed-in user's own bookings: list, cancel, check in, end early, .ics download and a
+private calendar feed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,17 +54,17 @@ def reservation_list(request: SignedInRequest) -> HttpResponse:
         Reservation.objects.booked_by(request.user)
         .select_related("room__facility")
         .annotate(
-            can_cancel=ExpressionWrapper(
-                rules.BOOKER_CANCELLATION.condition(now), output_field=BooleanField()
-            )
+            can_cancel=_flag(rules.BOOKER_CANCELLATION.condition(now)),
+            can_check_in=_flag(rules.CHECK_IN.condition(now)),
+            can_end_early=_flag(rules.ENDING_EARLY.condition(now)),
         )
     )
     # Both lists are paged: a company account can gather many bookings, and the page's work
-    # must not grow with them.
-    upcoming = Paginator(mine.filter(end__gt=now).order_by("start", "pk"), PER_PAGE).get_page(
+    # must not grow with them. A meeting ended early moves to the past.
+    upcoming = Paginator(mine.not_over(now).order_by("start", "pk"), PER_PAGE).get_page(
         request.GET.get("upcoming")
     )
-    past = Paginator(mine.filter(end__lte=now).order_by("-start", "-pk"), PER_PAGE).get_page(
+    past = Paginator(mine.over(now).order_by("-start", "-pk"), PER_PAGE).get_page(
         request.GET.get("page")
     )
     feed_url = request.build_absolute_uri(reverse("mine:feed", args=[request.user.calendar_token]))
@@ -92,6 +93,44 @@ def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your booking has been cancelled."))
         return redirect("mine:list")
     template = "portal/mine/cancel.html"
+    if request.htmx:
+        template += "#confirm"
+    return render(request, template, {"reservation": reservation})
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+@login_required
+@require_POST
+def check_in(request: SignedInRequest, pk: int) -> HttpResponse:
+    reservation = _get_reservation_for_user(request, pk)
+    try:
+        services.check_in(request.user, reservation)
+    except (services.BookingError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Checked in. Have a good meeting!"))
+    return redirect(reverse("mine:list") + f"#reservation-{reservation.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def end_early(request: SignedInRequest, pk: int) -> HttpResponse:
+    reservation = _get_reservation_for_user(request, pk)
+    if not rules.ENDING_EARLY.allows(reservation, timezone.now()):
+        messages.error(request, _("Only a checked-in meeting that is not over can be ended."))
+        return redirect("mine:list")
+    if request.method == "POST":
+        try:
+            services.end_early(request.user, reservation)
+        except (services.BookingError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Your meeting has ended; the room is free for others."))
+        return redirect("mine:list")
+    template = "portal/mine/end_early.html"
     if request.htmx:
         template += "#confirm"
     return render(request, template, {"reservation": reservation})

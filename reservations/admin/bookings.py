@@ -1,4 +1,5 @@
-"""Bookings in the admin: the managers' queue, decisions with reasons, the audit trail, export."""
+"""Bookings in the admin: the managers' queue, decisions with reasons, check-in at the front
+desk, the audit trail, the booker's standing, export."""
 
 import datetime
 
@@ -12,12 +13,13 @@ from django.http import HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.roles import is_facility_manager
-from reservations import services
+from reservations import rules, services
 from reservations.admin.display import describe, local_span, refusal_reason
 from reservations.admin.export import csv_response
 from reservations.models import PersonalDataAccess, Reservation, ReservationEvent, Status
@@ -76,7 +78,7 @@ class ReservationEventInline(ReadOnlyInline):
     """The audit trail: who moved the booking between statuses, when and why."""
 
     model = ReservationEvent
-    fields = ["at", "actor", "from_status", "to_status", "note"]
+    fields = ["at", "actor", "from_status", "to_status", "action", "note"]
     readonly_fields = fields
     ordering = ["at", "pk"]
 
@@ -112,11 +114,30 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
     search_help_text = _("Booker's name or e-mail, company, phone, room or facility.")
     date_hierarchy = "start"
     inlines = [ReservationEventInline]
-    actions = ["approve_selected", "reject_selected", "cancel_selected", "export_selected"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "cancel_selected",
+        "check_in_selected",
+        "end_early_selected",
+        "export_selected",
+    ]
     fieldsets = [
-        (None, {"fields": ["facility_name", "room", "time", "attendees", "purpose"]}),
-        (_("Booker"), {"fields": ["booker", "booker_email", "company_name", "contact_phone"]}),
+        (None, {"fields": ["facility_name", "room", "time", "attendees", "purpose", "code"]}),
+        (
+            _("Booker"),
+            {
+                "fields": [
+                    "booker",
+                    "booker_email",
+                    "company_name",
+                    "contact_phone",
+                    "booker_standing",
+                ]
+            },
+        ),
         (_("Decision"), {"fields": ["status", "decider", "decided_at", "decision_note"]}),
+        (_("Check-in"), {"fields": ["check_in_required", "checked_in_at", "released_at"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
     readonly_fields = [
@@ -133,6 +154,11 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
         "decider",
         "decided_at",
         "decision_note",
+        "code",
+        "check_in_required",
+        "checked_in_at",
+        "released_at",
+        "booker_standing",
         "created_at",
         "updated_at",
     ]
@@ -227,7 +253,13 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
                 ("cancel_selected", _("Cancel booking…")),
             ]
         if reservation.status == Status.APPROVED:
-            return [("cancel_selected", _("Cancel booking…"))]
+            now = timezone.now()
+            offered = []
+            if rules.CHECK_IN.allows(reservation, now):
+                offered.append(("check_in_selected", _("Check in")))
+            if rules.ENDING_EARLY.allows(reservation, now):
+                offered.append(("end_early_selected", _("End now")))
+            return [*offered, ("cancel_selected", _("Cancel booking…"))]
         return []
 
     @admin.display(description=_("room"), ordering="room__name")
@@ -262,6 +294,27 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
         return (
             reservation.booked_by.email if reservation.booked_by else self.get_empty_value_display()
         )
+
+    @admin.display(description=_("standing"))
+    def booker_standing(self, reservation):
+        """The booker's no-shows and suspension (rules.PENALTIES), for deciding and for help."""
+        booker = reservation.booked_by
+        if booker is None:
+            return self.get_empty_value_display()
+        record = rules.standing(booker, timezone.now())
+        days = rules.PENALTIES.period.days
+        text = ngettext(
+            "%(count)d no-show in the last %(days)d days",
+            "%(count)d no-shows in the last %(days)d days",
+            record.no_shows,
+        ) % {"count": record.no_shows, "days": days}
+        if record.suspension is None:
+            return text
+        until = date_format(timezone.localtime(record.suspension.ends_at), "DATETIME_FORMAT")
+        return _("%(no_shows)s; no new bookings until %(until)s") % {
+            "no_shows": text,
+            "until": until,
+        }
 
     @admin.display(description=_("waiting"), ordering="created_at")
     def waiting(self, reservation):
@@ -322,6 +375,38 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
                 "%(count)d booking cancelled", "%(count)d bookings cancelled", n
             ),
         )
+
+    @admin.action(permissions=["decide"], description=_("Check in the selected bookings"))
+    def check_in_selected(self, request, queryset):
+        """At the front desk: the people came, without the code or the booker's phone."""
+        self.act(
+            request,
+            queryset,
+            services.check_in,
+            lambda n: ngettext("%(count)d booking checked in", "%(count)d bookings checked in", n),
+        )
+
+    @admin.action(permissions=["decide"], description=_("End the selected meetings now"))
+    def end_early_selected(self, request, queryset):
+        self.act(
+            request,
+            queryset,
+            services.end_early,
+            lambda n: ngettext("%(count)d meeting ended", "%(count)d meetings ended", n),
+        )
+
+    def act(self, request, queryset, change, done):
+        """Apply a service that takes only the actor and the booking to each selected booking."""
+        reservations = list(self.in_request_order(queryset))
+        succeeded, refused = 0, []
+        for reservation in reservations:
+            try:
+                change(request.user, reservation)
+            except (BookingError, PermissionDenied) as error:
+                refused.append((reservation, error))
+            else:
+                succeeded += 1
+        self.report(request, done(succeeded) % {"count": succeeded}, refused)
 
     @admin.action(permissions=["export"], description=_("Export the selected bookings as CSV"))
     def export_selected(self, request, queryset):

@@ -35,3 +35,12 @@ def test_existing_accounts_become_confirmed_and_typed_by_their_company_details()
         "half@example.com": "individual",
     }
     assert not User.objects.filter(email_verified_at__isnull=True).exists()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_migrations(django_db_blocker):
+    """Later tests share this database: leave it migrated to the latest state again."""
+    yield
+    with django_db_blocker.unblock():
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

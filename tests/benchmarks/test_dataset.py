@@ -1,7 +1,9 @@
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 
 from benchmarks.dataset import DatasetSize, build
+from reservations import rules
 from reservations.models import ACTIVE_STATUSES, Reservation, Status
 from tests.factories import HallFactory, RoomFactory
 
@@ -13,8 +15,14 @@ def test_the_builder_writes_valid_non_overlapping_bookings_the_database_accepts(
     rows = build(DatasetSize(users=20, months=2, scale=0.5), seed=1)
     assert rows == Reservation.objects.count() > 50
     by_status = dict(Reservation.objects.values_list("status").annotate(n=Count("pk")))
-    assert set(by_status) <= {Status.APPROVED, Status.PENDING, Status.CANCELLED}
+    assert set(by_status) <= {Status.APPROVED, Status.PENDING, Status.CANCELLED, Status.NO_SHOW}
     assert 0.03 < by_status.get(Status.CANCELLED, 0) / rows < 0.2
+    # Meetings whose check-in time is over were checked in or were no-shows, none left for
+    # the worker to release; some checked-in ones ended early.
+    assert not Reservation.objects.filter(rules.CHECK_IN.missed(timezone.now())).exists()
+    assert 0 < by_status.get(Status.NO_SHOW, 0) / rows < 0.15
+    assert Reservation.objects.filter(status=Status.APPROVED, released_at__isnull=False).exists()
+    assert len(set(Reservation.objects.values_list("code", flat=True))) == rows
     for room in rooms:
         active = list(
             Reservation.objects.filter(room=room, status__in=ACTIVE_STATUSES).order_by("start")

@@ -179,3 +179,34 @@ def test_the_migrations_carry_their_own_sql_and_import_only_django():
             elif isinstance(node, ast.ImportFrom):
                 imported.add(node.module)
         assert all(name.split(".")[0] == "django" for name in imported), path.name
+
+
+def test_check_ins_no_shows_and_released_time_are_counted_and_rebuilt_alike():
+    room = RoomFactory()
+    checked_in = ReservationFactory(room=room, start=at(DAY, 9), end=at(DAY, 10))
+    ended_early = ReservationFactory(room=room, start=at(DAY, 10), end=at(DAY, 12))
+    missed = ReservationFactory(room=room, start=at(DAY, 13), end=at(DAY, 15))
+    Reservation.objects.filter(pk=checked_in.pk).update(checked_in_at=at(DAY, 8, 50))
+    Reservation.objects.filter(pk=ended_early.pk).update(checked_in_at=at(DAY, 10))
+    Reservation.objects.filter(pk=ended_early.pk).update(released_at=at(DAY, 11, 15))
+    Reservation.objects.filter(pk=missed.pk).update(
+        status=Status.NO_SHOW, released_at=at(DAY, 13, 15)
+    )
+    counters = ("no_show", "approved_minutes", "no_show_minutes", "checked_in", "used_minutes",
+                "released_minutes")  # fmt: skip
+
+    kept = list(RoomDay.objects.values_list(*counters))
+    assert kept == [(1, 180, 120, 2, 60 + 75, 45 + 105)]
+    RoomDay.objects.all().delete()
+    rebuild()
+    assert list(RoomDay.objects.values_list(*counters)) == kept
+    assert list(RoomMonth.objects.values_list(*counters)) == kept
+
+
+def test_the_triggers_write_every_counter_that_rebuild_computes():
+    from dashboard.rollup import COUNTERS
+
+    for trigger in installed_triggers():
+        for _table, sql in upserts(trigger):
+            columns = sql.split("(", 1)[1].split(")", 1)[0]
+            assert [c.strip() for c in columns.split(",")][2:] == list(COUNTERS)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import AccountType
 from reservations import rules
 from reservations.availability import availability, free_rooms
-from reservations.models import Reservation
+from reservations.models import Reservation, Suspension
 from reservations.rules import RULES, BookingError, BookingRequest
 from reservations.services import book
 from rooms.models import Room, RoomKind
@@ -126,6 +126,16 @@ def a_hall_by_an_individual(monkeypatch):
     return Scene(HallFactory(), start, start + HOUR, attendees=20, user=person)
 
 
+def by_a_suspended_booker(monkeypatch):
+    user = UserFactory()
+    now = timezone.now()
+    Suspension.objects.create(
+        user=user, starts_at=now - HOUR, ends_at=now + 14 * 24 * HOUR, no_shows=3
+    )
+    start = next_weekday_at(10)
+    return Scene(RoomFactory(), start, start + HOUR, user=user)
+
+
 def overlapping_the_users_own_booking(monkeypatch):
     user = UserFactory()
     start = next_weekday_at(10)
@@ -177,6 +187,7 @@ SCENES = {
     rules.NotClosed: during_a_closure,
     rules.ConfirmedAccount: by_an_unconfirmed_account,
     rules.KindForTheAccount: a_hall_by_an_individual,
+    rules.NotSuspended: by_a_suspended_booker,
     rules.NoOwnOverlap: overlapping_the_users_own_booking,
     rules.UpcomingLimit: over_the_upcoming_limit,
     rules.BusinessUpcomingLimit: over_the_companys_upcoming_limit,

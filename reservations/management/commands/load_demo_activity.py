@@ -39,15 +39,17 @@ class Command(BaseCommand):
         first = today.replace(day=1)
         for _month in range(MONTHS_BACK):
             first = (first - datetime.timedelta(days=1)).replace(day=1)
+        rng = random.Random(2026)
+        codes = synthetic.Codes(rng)
         with transaction.atomic():
             companies = _company_users()
             rows = synthetic.rows(
                 list(synthetic.days_between(first, today + datetime.timedelta(days=DAYS_AHEAD))),
-                list(companies), random.Random(2026), now=timezone.now(), scale=SCALE,
-                purpose="데모 회의", company_of=companies.__getitem__,
+                list(companies), rng, now=timezone.now(), scale=SCALE,
+                purpose="데모 회의", company_of=companies.__getitem__, codes=codes,
             )  # fmt: skip
             count = synthetic.bulk_insert(rows)
-            own = _bookings_of(booker, today)
+            own = _bookings_of(booker, today, rng, codes)
         self.stdout.write(
             _("Demo activity: %(count)s bookings from %(first)s, %(own)s of them the demo user's.")
             % {"count": f"{count + own:,}", "first": first.isoformat(), "own": own}
@@ -77,7 +79,7 @@ def _company_users():
     )
 
 
-def _bookings_of(booker, today):
+def _bookings_of(booker, today, rng, codes):
     """A meeting last week, one the day after tomorrow, and a hall event awaiting the manager."""
     standard = Room.objects.get(facility__code="STD-11-0001", kind="standard")
     hall = Room.objects.get(facility__code="HALL-1")
@@ -89,12 +91,18 @@ def _bookings_of(booker, today):
     for room, day, step, purpose, attendees in wanted:
         length = datetime.timedelta(hours=2 if room.kind == "hall" else 1)
         start = _free_start(room, day, step, length)
-        requested = min(timezone.now(), start - datetime.timedelta(days=3))
+        now = timezone.now()
+        requested = min(now, start - datetime.timedelta(days=3))
         status = Status.PENDING if room.kind == "hall" else Status.APPROVED
+        # The demo user came to last week's meeting, and stayed.
+        status, checked_in, released, reminded = synthetic.afterwards(
+            room.kind, status, start, start + length, now, rng, no_shows=0, ended_early=0
+        )
         # One at a time: each free slot is looked up with the bookings before it in place.
         synthetic.bulk_insert([(
             room.pk, booker.pk, start, start + length, min(room.capacity, attendees), purpose,
             booker.company, booker.phone, status, None, "", requested, requested,
+            codes(), True, checked_in, released, reminded,
         )])  # fmt: skip
     return len(wanted)
 

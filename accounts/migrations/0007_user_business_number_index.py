@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_account_type_constraints'),
+        ('accounts', '0006_booking_reminders'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reservations', '0003_decided_start_index'),
+        ('reservations', '0005_overlap_guard_until_released'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
