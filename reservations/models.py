@@ -47,6 +47,11 @@ def normalise_code(typed):
 LONGEST = datetime.timedelta(days=1)
 
 
+def _over(now):
+    """The booking's effective end (the booked end, or when its time was released) has passed."""
+    return Q(released_at__isnull=True, end__lte=now) | Q(released_at__lte=now)
+
+
 class ReservationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=ACTIVE_STATUSES)
@@ -60,10 +65,18 @@ class ReservationQuerySet(models.QuerySet):
 
     def not_over(self, now):
         """Bookings whose effective end is still ahead."""
-        return self.filter(Q(released_at__isnull=True, end__gt=now) | Q(released_at__gt=now))
+        return self.filter(~_over(now))
 
     def over(self, now):
-        return self.filter(Q(released_at__isnull=True, end__lte=now) | Q(released_at__lte=now))
+        return self.filter(_over(now))
+
+    def ahead(self, now):
+        """What a booker still has to come to: bookings on (pending, approved) and not over."""
+        return self.active().not_over(now)
+
+    def behind(self, now):
+        """Everything else: over, or off (cancelled, rejected, expired, missed)."""
+        return self.filter(_over(now) | ~Q(status__in=ACTIVE_STATUSES))
 
     def booked_by(self, user):
         return self.filter(booked_by=user)

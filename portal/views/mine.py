@@ -60,11 +60,12 @@ def reservation_list(request: SignedInRequest) -> HttpResponse:
         )
     )
     # Both lists are paged: a company account can gather many bookings, and the page's work
-    # must not grow with them. A meeting ended early moves to the past.
-    upcoming = Paginator(mine.not_over(now).order_by("start", "pk"), PER_PAGE).get_page(
+    # must not grow with them. Upcoming holds the bookings still on; a meeting ended early,
+    # and a booking cancelled, declined, expired or missed, goes with the past.
+    upcoming = Paginator(mine.ahead(now).order_by("start", "pk"), PER_PAGE).get_page(
         request.GET.get("upcoming")
     )
-    past = Paginator(mine.over(now).order_by("-start", "-pk"), PER_PAGE).get_page(
+    past = Paginator(mine.behind(now).order_by("-start", "-pk"), PER_PAGE).get_page(
         request.GET.get("page")
     )
     feed_url = request.build_absolute_uri(reverse("mine:feed", args=[request.user.calendar_token]))

@@ -92,7 +92,6 @@ def test_upcoming_bookings_are_paginated_and_each_list_keeps_the_others_page(own
             booked_by=owner,
             start=next_weekday_at(9, days_ahead=days + 1),
             end=next_weekday_at(10, days_ahead=days + 1),
-            status=Status.CANCELLED,
         )
     for days in range(25):
         past_reservation(owner, days_ago=days + 2)
@@ -225,3 +224,38 @@ def test_list_is_in_korean_by_default_and_english_by_cookie(owner_client):
 
     owner_client.cookies["django_language"] = "en"
     assert "My reservations" in owner_client.get(reverse("mine:list")).content.decode()
+
+
+def test_cancelled_declined_and_expired_bookings_leave_upcoming_without_calendar_links(
+    owner_client, owner
+):
+    live = ReservationFactory(booked_by=owner, start=next_weekday_at(10))
+    dead = [
+        ReservationFactory(booked_by=owner, start=next_weekday_at(9 + n, days_ahead=2),
+                           status=status, decision_note="시설 점검" if n else "")
+        for n, status in enumerate((Status.CANCELLED, Status.REJECTED, Status.EXPIRED))
+    ]  # fmt: skip
+
+    response = owner_client.get(reverse("mine:list"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert list(response.context["upcoming"].object_list) == [live]
+    assert set(response.context["past"].object_list) == set(dead)
+    page = response.content.decode()
+    assert reverse("mine:ics", args=[live.pk]) in page
+    for reservation in dead:
+        assert reverse("mine:ics", args=[reservation.pk]) not in page
+
+
+def test_each_booking_shows_its_code_a_status_in_words_and_the_managers_reason(owner_client, owner):
+    approved = ReservationFactory(booked_by=owner, start=next_weekday_at(10))
+    rejected = ReservationFactory(booked_by=owner, start=next_weekday_at(10, days_ahead=2),
+                                  status=Status.REJECTED, decision_note="그날은 행사 준비")  # fmt: skip
+
+    page = owner_client.get(reverse("mine:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert f'<span class="booking-code">{approved.code}</span>' in page
+    assert f'<span class="booking-code">{rejected.code}</span>' in page
+    assert '<span class="badge-status badge-status--approved">Approved</span>' in page
+    assert '<span class="badge-status badge-status--rejected">Rejected</span>' in page
+    assert "Reason for the rejection" in page
+    assert "그날은 행사 준비" in page
