@@ -94,19 +94,23 @@ class Figures:
         return self.released_minutes / 60
 
     @property
-    def held(self):
-        """Bookings that held a room for their time: approved ones and no-shows."""
-        return self.approved + self.no_show
+    def came_due(self):
+        """Bookings whose check-in came due and was settled: checked in, or a no-show.
+
+        Meetings still ahead, or still inside their check-in window, are neither yet, so a
+        period that runs on past today is not diluted by them.
+        """
+        return self.checked_in + self.no_show
 
     @property
     def no_show_rate(self):
-        """No-shows over the bookings that held a room (approved or no-show)."""
-        return self.no_show / self.held if self.held else None
+        """No-shows over the bookings whose check-in came due."""
+        return self.no_show / self.came_due if self.came_due else None
 
     @property
     def check_in_rate(self):
-        """Checked-in bookings over the bookings that held a room (approved or no-show)."""
-        return self.checked_in / self.held if self.held else None
+        """Checked-in bookings over the bookings whose check-in came due."""
+        return self.checked_in / self.came_due if self.came_due else None
 
     @property
     def open_hours(self):

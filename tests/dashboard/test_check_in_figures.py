@@ -2,8 +2,8 @@
 
 The scene of conftest.py, with at site A: the 4 May meeting checked in; the 12 May one
 checked in and ended an hour early; and a no-show on 14 May 10–12 released at 10:15. Of A's
-four bookings that held the room (three approved, one no-show) two were checked in: a check-in
-rate of 50% and a no-show rate of 25%. Booked 5.5 + 2 = 7.5 h, used 2 + 1 = 3 h, released
+three bookings whose check-in came due (two checked in, one no-show), a check-in rate of 66.7%
+and a no-show rate of 33.3%. Booked 5.5 + 2 = 7.5 h, used 2 + 1 = 3 h, released
 1 + 1.75 = 2.75 h.
 """
 
@@ -40,15 +40,15 @@ def test_the_csv_carries_the_rates_and_the_booked_used_and_released_hours(
     site_a, site_b = read_csv(official_client.get(url, {**MAY, "format": "csv"}))
 
     assert site_a["No-shows"] == "1" and site_a["Checked in"] == "2"
-    assert site_a["Check-in rate (%)"] == "50.0"
-    assert site_a["No-show rate (%)"] == "25.0"
+    assert site_a["Check-in rate (%)"] == "66.7"
+    assert site_a["No-show rate (%)"] == "33.3"
     assert (site_a["Booked hours"], site_a["Used hours"], site_a["Released hours"]) == (
         "7.5",
         "3.0",
         "2.8",
     )
-    # Site B's booking was never asked to check in here: held, not checked in, no no-show.
-    assert (site_b["Check-in rate (%)"], site_b["No-show rate (%)"]) == ("0.0", "0.0")
+    # Site B's booking was never checked in nor released: no check-in came due there.
+    assert (site_b["Check-in rate (%)"], site_b["No-show rate (%)"]) == ("", "")
 
 
 @pytest.mark.parametrize("level", ["nation", "region", "district", "site", "room"])
@@ -65,4 +65,4 @@ def test_every_level_shows_the_check_in_and_no_show_rates(attended, official_cli
     page = official_client.get(urls[level], MAY).content.decode()
 
     assert "Check-in rate" in page and "No-show rate" in page
-    assert "25.0%" in page or "20.0%" in page
+    assert "33.3%" in page or "25.0%" in page
