@@ -294,7 +294,8 @@ def lapse_undecided(
         pending = pending.filter(room__in=rooms)
     lapsed = 0
     note = str(_("Not decided before its start."))
-    with transaction.atomic():
+    # Inside a booking it joins the booking's transaction: no savepoint of its own to pay for.
+    with transaction.atomic(savepoint=False):
         for reservation in pending.select_related("booked_by", "room__facility"):
             changed = Reservation.objects.filter(pk=reservation.pk, status=Status.PENDING).update(
                 status=Status.EXPIRED, updated_at=now
