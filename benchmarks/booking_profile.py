@@ -27,9 +27,23 @@ def kind_of(sql):
     text = sql.lstrip().upper()
     if text.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT")):
         return "transaction"
-    table = re.search(r'(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', sql, re.IGNORECASE)
     verb = text.split()[0].lower()
-    return f"{verb} {table.group(1) if table else '?'}"
+    if verb == "select":
+        # The statement's own table: its last FROM, after any sub-selects in its columns.
+        tables = re.findall(r'FROM\s+"?(\w+)"?', sql, re.IGNORECASE)
+        table = tables[-1] if tables else "?"
+    else:
+        found = re.search(r'(?:INTO|UPDATE|FROM)\s+"?(\w+)"?', sql, re.IGNORECASE)
+        table = found.group(1) if found else "?"
+    notes = [
+        note
+        for note, present in (
+            ("locking", " FOR UPDATE" in text or " FOR NO KEY UPDATE" in text),
+            ("sub-selects", text.count("SELECT") > 1),
+        )
+        if present
+    ]
+    return f"{verb} {table}" + (f" ({', '.join(notes)})" if notes else "")
 
 
 def main():

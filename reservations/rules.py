@@ -186,6 +186,7 @@ class Rule:
         return {}
 
     def fact(self, request: BookingRequest, room: Room | None, facts: Facts | None) -> Any:
+        """This rule's value from `facts`, or, without them, read now in a query of its own."""
         if facts is None:
             facts = read(request, room, rules=(self,))
         return facts[self.code]
