@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reservations import rules
 from reservations.rules import SLOT, BookingRequest
 from rooms.calendar import at
-from rooms.models import Room
+from rooms.models import OpeningHours, Room
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -66,9 +66,52 @@ class DaySchedule:
             return False
         return all(slot.free for slot in self._slots(start, end))
 
-    def next_free_start(self, after: datetime.datetime) -> datetime.datetime | None:
+    def next_free_start(
+        self, after: datetime.datetime, length: datetime.timedelta = SLOT
+    ) -> datetime.datetime | None:
+        """The first start from `after` on with `length` free after it."""
         return next(
-            (slot.start for slot in self._slots(after) if slot.free and slot.start >= after), None
+            (start for start, end in self.free_windows(after) if end - start >= length), None
+        )
+
+    def free_windows(
+        self, after: datetime.datetime | None = None, length: datetime.timedelta = SLOT
+    ) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        """The free stretches of the day from `after` on, each at least `length` long."""
+        windows: list[tuple[datetime.datetime, datetime.datetime]] = []
+        run_start: datetime.datetime | None = None
+        run_end: datetime.datetime | None = None
+        for slot in self._slots(after):
+            if after is not None and slot.start < after:
+                continue
+            if slot.free and run_end == slot.start:
+                run_end = slot.end
+                continue
+            if run_start is not None and run_end is not None:
+                windows.append((run_start, run_end))
+            run_start, run_end = (slot.start, slot.end) if slot.free else (None, None)
+        if run_start is not None and run_end is not None:
+            windows.append((run_start, run_end))
+        return [(start, end) for start, end in windows if end - start >= length]
+
+    def lengths_fitting(
+        self, start: datetime.datetime, kind: str, lengths: Iterable[datetime.timedelta]
+    ) -> list[datetime.timedelta]:
+        """Those of `lengths` that fit the free time from `start` and the duration rules."""
+        until = self.free_until(start)
+        if until is None:
+            return []
+        return [
+            length
+            for length in lengths
+            if start + length <= until and rules.allows_length(kind, length)
+        ]
+
+    def free_until(self, start: datetime.datetime) -> datetime.datetime | None:
+        """Where the free stretch that begins at `start` ends, or None if `start` is not free."""
+        return next(
+            (end for window_start, end in self.free_windows(start) if window_start == start),
+            None,
         )
 
     def _slots(
@@ -142,3 +185,33 @@ def free_rooms(
     """
     request = BookingRequest(start, end, now or timezone.now(), attendees=attendees, user=user)
     return rules.admit(rooms, request)
+
+
+def next_half_hour(moment: datetime.datetime) -> datetime.datetime:
+    local = timezone.localtime(moment)
+    floor = local.replace(minute=local.minute // 30 * 30, second=0, microsecond=0)
+    return floor if floor == local else floor + SLOT
+
+
+def first_open_start(
+    now: datetime.datetime, length: datetime.timedelta, *, days: int = 15
+) -> datetime.datetime:
+    """The first half hour from `now` at which some site is open for `length`, skipping
+    holidays and days every site is closed: where a search without a time starts."""
+    spans = {
+        weekday: (opens, closes)
+        for weekday, opens, closes in OpeningHours.objects.values_list("weekday")
+        .annotate(Min("opens"), Max("closes"))
+        .order_by()
+    }
+    soonest = next_half_hour(now)
+    for offset in range(days):
+        day = timezone.localdate(now) + datetime.timedelta(days=offset)
+        span = spans.get(day.weekday())
+        if span is None or rules.HOLIDAYS.name(day):
+            continue
+        opens, closes = at(day, span[0]), at(day, span[1])
+        start = max(opens, soonest)
+        if start + length <= closes:
+            return start
+    return soonest

@@ -137,6 +137,8 @@ class BookingRequest:
     now: datetime.datetime
     attendees: int | None = None
     user: User | None = None
+    # The search asks `booker_refusal` first, to say why; then the rooms need not ask again.
+    booker_checked: bool = False
 
     @cached_property
     def local_start(self) -> datetime.datetime:
@@ -219,7 +221,7 @@ class UserRule(Rule):
             self.check_user(request, request.user)
 
     def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
-        if request.user is None:
+        if request.user is None or request.booker_checked:
             return rooms
         try:
             self.check_user(request, request.user)
@@ -359,6 +361,18 @@ class MaximumDuration(KindRule):
                 _("This room can be booked for at most %(hours)s hours at a time."),
                 hours=f"{longest.total_seconds() / 3600:g}",
             )
+
+
+def allows_length(kind: str, length: datetime.timedelta) -> bool:
+    """Whether a booking of a room of this kind may last `length`, by the two duration rules."""
+    moment = timezone.now()
+    request = BookingRequest(moment, moment + length, moment)
+    try:
+        for rule in (MINIMUM_DURATION, MAXIMUM_DURATION):
+            rule.check_kind(request, kind)
+    except BookingError:
+        return False
+    return True
 
 
 class SomeoneAttends(Rule):
@@ -556,8 +570,21 @@ class SlotFree(Rule):
         )
 
     def check(self, request: BookingRequest, room: Room) -> None:
-        if holding(request.now).filter(room=room).overlapping(request.start, request.end).exists():
-            raise self.taken()
+        clash = (
+            holding(request.now)
+            .filter(room=room)
+            .overlapping(request.start, request.end)
+            .order_by("start")
+            .values_list("start", EFFECTIVE_END)
+            .first()
+        )
+        if clash is not None:
+            start, end = (timezone.localtime(moment) for moment in clash)
+            raise refusal(
+                self.code,
+                _("The room is booked %(time)s, within the time you chose. Choose another time."),
+                time=f"{start:%H:%M}–{end:%H:%M}",
+            )
 
     def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
         held = holding(request.now).filter(room=OuterRef("pk"))
@@ -572,6 +599,8 @@ HOLIDAYS = NotOnAHoliday()
 OPENING_HOURS = WithinOpeningHours()
 CLOSURES = NotClosed()
 SLOT_FREE = SlotFree()
+MINIMUM_DURATION = MinimumDuration()
+MAXIMUM_DURATION = MaximumDuration()
 
 # In the order a booking is checked: the first rule it breaks gives the user's message.
 RULES: tuple[Rule, ...] = (
@@ -582,8 +611,8 @@ RULES: tuple[Rule, ...] = (
     BOOKING_WINDOW,
     HOLIDAYS,
     OPENING_HOURS,
-    MinimumDuration(),
-    MaximumDuration(),
+    MINIMUM_DURATION,
+    MAXIMUM_DURATION,
     SomeoneAttends(),
     WithinCapacity(),
     CLOSURES,
@@ -597,17 +626,40 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+# The rules that do not depend on the hour: the day's schedule (`availability`) answers the
+# rest, slot by slot, for the searches that look across a day.
+DAY_RULES: tuple[Rule, ...] = tuple(
+    rule for rule in RULES if isinstance(rule, (ActiveRoom, KindRule, SomeoneAttends,
+                                                 WithinCapacity, KindForTheAccount))
+)  # fmt: skip
+
+
 def check(request: BookingRequest, room: Room) -> None:
     """Raise BookingError for the first rule the booking breaks."""
     for rule in RULES:
         rule.check(request, room)
 
 
-def admit(rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+def admit(
+    rooms: QuerySet[Room], request: BookingRequest, rules: tuple[Rule, ...] = RULES
+) -> QuerySet[Room]:
     """`rooms` narrowed, in the database, to those every rule lets be booked for the request."""
-    for rule in RULES:
+    for rule in rules:
         rooms = rule.admit(rooms, request)
     return rooms
+
+
+def booker_refusal(request: BookingRequest) -> BookingError | None:
+    """What refuses this booker any room for the request (suspension, own overlap, limits)."""
+    if request.user is None:
+        return None
+    for rule in RULES:
+        if isinstance(rule, UserRule):
+            try:
+                rule.check_user(request, request.user)
+            except BookingError as error:
+                return error
+    return None
 
 
 class BookerCancellation:
