@@ -2,8 +2,9 @@
 
 A rule is one object holding its check of one booking (`check`, which raises BookingError) and,
 side by side, its queryset form (`admit`: the rooms it lets be booked for a request), so that the
-database can filter by it. The booking service checks RULES in order; `availability.free_rooms`
-narrows rooms by the same RULES; the day timeline reads the rules that take time out of a day
+database can filter by it. The booking service checks RULES in order; the free-room search
+narrows rooms by the same RULES (`admit`), or by DAY_RULES when it reads the day's schedule; the
+booking form offers the lengths `allows_length` admits; the day timeline reads the rules that take time out of a day
 (opening hours, holidays, closures, bookings, the past); the room page asks BOOKING_WINDOW how far
 ahead it may offer slots; the booker's cancel link asks BOOKER_CANCELLATION. After a booking is
 made: CHECK_IN says when it can be checked in and when it has become a no-show, ENDING_EARLY
