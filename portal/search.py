@@ -216,11 +216,15 @@ def search(
     results: list[Result]
     page: Page[Any]
     if mode == SearchMode.FREE:
-        page = Paginator(rules.admit(rooms, request), PAGE_SIZE).get_page(page_number)
+        # One statement finds and orders the free rooms (their number is the list's length);
+        # a second, by primary key, reads the page's rooms with their site and place.
+        free = list(rules.admit(rooms, request).values_list("pk", flat=True))
+        page = Paginator(free, PAGE_SIZE).get_page(page_number)
+        shown = rooms.filter(pk__in=page.object_list).order_by().in_bulk()
         results = [
             Result(room, True, start, distance_km=getattr(room, "distance_km", None),
                    **_links(room, start, request.duration))
-            for room in page.object_list
+            for room in (shown[pk] for pk in page.object_list)
         ]  # fmt: skip
     else:
         candidates = rules.admit(rooms, request, rules.DAY_RULES)

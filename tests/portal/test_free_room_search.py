@@ -117,7 +117,7 @@ def test_the_free_rooms_are_those_the_booking_service_accepts_over_many_periods(
              "duration": int(length.total_seconds() // 60), "attendees": attendees or ""}
         )  # fmt: skip
         assert form.is_valid(), form.errors
-        found = {room.pk for room in search(form, user, 1).page.paginator.object_list}
+        found = set(search(form, user, 1).page.paginator.object_list)
         accepted = set()
         for room in rooms:
             with transaction.atomic():
