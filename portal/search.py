@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from portal.forms import SearchForm, SearchMode, SearchOrder
 from reservations import rules
-from reservations.availability import DaySchedule, availability, first_open_start
+from reservations.availability import DaySchedule, first_open_start, schedules
 from reservations.rules import BookingRequest
 from rooms.calendar import at
 from rooms.models import Room, RoomKind
@@ -41,7 +41,7 @@ KM_PER_DEGREE_LONGITUDE_AT_EQUATOR = 111.32
 
 @dataclass
 class Result:
-    room: Room
+    room_id: int
     # Bookable for the whole requested period.
     free: bool
     # Where the room page and the booking form open: the requested start, else the next that fits.
@@ -49,6 +49,8 @@ class Result:
     windows: list[tuple[datetime.datetime, datetime.datetime]] = field(default_factory=list)
     closed_reason: str = ""
     distance_km: float | None = None
+    # Read for the page's results only.
+    room: Room | None = None
     room_url: str = ""
     book_url: str = ""
 
@@ -151,9 +153,13 @@ def _notices(request: BookingRequest, mode: str) -> tuple[list[str], bool]:
     return notices, False
 
 
-def _links(room: Room, start: datetime.datetime | None, length: datetime.timedelta) -> dict:
+def _links(
+    room: Room, start: datetime.datetime | None, length: datetime.timedelta
+) -> tuple[str, str]:
+    """The room page's and the booking form's addresses for a start, or the room page alone."""
+    room_url = reverse("room", args=[room.pk])
     if start is None:
-        return {"room_url": reverse("room", args=[room.pk])}
+        return room_url, ""
     local = timezone.localtime(start)
     query = urlencode(
         {
@@ -163,30 +169,22 @@ def _links(room: Room, start: datetime.datetime | None, length: datetime.timedel
         },
         safe=":",
     )
-    return {
-        "room_url": f"{reverse('room', args=[room.pk])}?{query}",
-        "book_url": f"{reverse('booking:book', args=[room.pk])}?{query}",
-    }
+    return f"{room_url}?{query}", f"{reverse('booking:book', args=[room.pk])}?{query}"
 
 
 def _day_result(
-    room: Room, schedule: DaySchedule, request: BookingRequest, mode: str
+    room_id: int, schedule: DaySchedule, request: BookingRequest, mode: str
 ) -> Result | None:
     """The room's row in the modes that read the day's schedule; None leaves it out."""
     length = request.duration
-    distance = getattr(room, "distance_km", None)
     if mode == SearchMode.DAY:
         windows = schedule.free_windows(None, length)
         if not windows:
             return None
-        start = windows[0][0]
-        return Result(room, False, start, windows, "", distance, **_links(room, start, length))
+        return Result(room_id, False, windows[0][0], windows)
     free = schedule.is_free(request.start, request.end)
     following = request.start if free else schedule.next_free_start(request.start, length)
-    return Result(
-        room, free, following, [], schedule.closed_reason, distance,
-        **_links(room, following, length),
-    )  # fmt: skip
+    return Result(room_id, free, following, [], schedule.closed_reason)
 
 
 def _soonest_key(result: Result) -> tuple[Any, ...]:
@@ -216,34 +214,25 @@ def search(
     results: list[Result]
     page: Page[Any]
     if mode == SearchMode.FREE:
-        # One statement finds and orders the free rooms (their number is the list's length);
-        # a second, by primary key, reads the page's rooms with their site and place.
+        # One statement finds and orders the free rooms (their number is the list's length).
         free = list(rules.admit(rooms, request).values_list("pk", flat=True))
         page = Paginator(free, PAGE_SIZE).get_page(page_number)
-        shown = rooms.filter(pk__in=page.object_list).order_by().in_bulk()
-        results = [
-            Result(room, True, start, distance_km=getattr(room, "distance_km", None),
-                   **_links(room, start, request.duration))
-            for room in (shown[pk] for pk in page.object_list)
-        ]  # fmt: skip
+        results = [Result(pk, True, start) for pk in page.object_list]
     else:
+        # Every candidate's day, read by ids, in a fixed number of statements.
         candidates = rules.admit(rooms, request, rules.DAY_RULES)
-        if mode == SearchMode.ALL and order != SearchOrder.SOONEST:
-            page = Paginator(candidates, PAGE_SIZE).get_page(page_number)
-            chosen = list(page.object_list)
-            days = availability(chosen, request.day, now=now)
-            results = [
-                row
-                for row in (_day_result(room, days[room.pk], request, mode) for room in chosen)
-                if row is not None
-            ]
-        else:
-            every = list(candidates)
-            days = availability(every, request.day, now=now)
-            rows = [_day_result(room, days[room.pk], request, mode) for room in every]
-            kept = [row for row in rows if row is not None]
-            if order == SearchOrder.SOONEST:
-                kept.sort(key=_soonest_key)
-            page = Paginator(kept, PAGE_SIZE).get_page(page_number)
-            results = list(page.object_list)
+        every = list(candidates.values_list("pk", "facility_id"))
+        days = schedules(every, request.day, now=now)
+        rows = (_day_result(pk, days[pk], request, mode) for pk, _facility in every)
+        kept = [row for row in rows if row is not None]
+        if order == SearchOrder.SOONEST:
+            kept.sort(key=_soonest_key)
+        page = Paginator(kept, PAGE_SIZE).get_page(page_number)
+        results = list(page.object_list)
+    # The page's rooms with their site and place, in one statement by primary key.
+    shown = rooms.filter(pk__in=[row.room_id for row in results]).order_by().in_bulk()
+    for row in results:
+        row.room = shown[row.room_id]
+        row.distance_km = getattr(row.room, "distance_km", None)
+        row.room_url, row.book_url = _links(row.room, row.start, request.duration)
     return Outcome(request.day, start, end, mode, order, page, results, notices)

@@ -36,6 +36,16 @@ class Slot:
 Busy = tuple[datetime.datetime, datetime.datetime, str]
 
 
+def _slot_floor(moment: datetime.datetime, opens: datetime.datetime) -> datetime.datetime:
+    """The start of the slot `moment` falls in; a day's slots run from its opening time."""
+    return opens + (moment - opens) // SLOT * SLOT
+
+
+def _slot_ceil(moment: datetime.datetime, opens: datetime.datetime) -> datetime.datetime:
+    """The first slot start at or after `moment`."""
+    return opens - (opens - moment) // SLOT * SLOT
+
+
 @dataclass
 class DaySchedule:
     """A room's opening day; its half-hour slots are worked out only when asked for.
@@ -77,21 +87,28 @@ class DaySchedule:
     def free_windows(
         self, after: datetime.datetime | None = None, length: datetime.timedelta = SLOT
     ) -> list[tuple[datetime.datetime, datetime.datetime]]:
-        """The free stretches of the day from `after` on, each at least `length` long."""
-        windows: list[tuple[datetime.datetime, datetime.datetime]] = []
-        run_start: datetime.datetime | None = None
-        run_end: datetime.datetime | None = None
-        for slot in self._slots(after):
-            if after is not None and slot.start < after:
+        """The free stretches of the day from `after` on, each at least `length` long: the
+        runs of free slots, worked out from the busy times instead of slot by slot."""
+        if self.opens is None or self.closes is None:
+            return []
+        opens = self.opens
+        closes = _slot_floor(self.closes, opens)
+        cursor = opens
+        for moment in (after, self.now):
+            if moment is not None:
+                cursor = max(cursor, _slot_ceil(moment, opens))
+        windows = []
+        for busy_start, busy_end, _why in sorted(self.busy):
+            taken_from, taken_to = _slot_floor(busy_start, opens), _slot_ceil(busy_end, opens)
+            if taken_to <= cursor:
                 continue
-            if slot.free and run_end == slot.start:
-                run_end = slot.end
-                continue
-            if run_start is not None and run_end is not None:
-                windows.append((run_start, run_end))
-            run_start, run_end = (slot.start, slot.end) if slot.free else (None, None)
-        if run_start is not None and run_end is not None:
-            windows.append((run_start, run_end))
+            if taken_from > cursor:
+                windows.append((cursor, min(taken_from, closes)))
+            cursor = taken_to
+            if cursor >= closes:
+                break
+        if cursor < closes:
+            windows.append((cursor, closes))
         return [(start, end) for start, end in windows if end - start >= length]
 
     def lengths_fitting(
@@ -140,8 +157,14 @@ def availability(
     rooms: Iterable[Room], day: datetime.date, *, now: datetime.datetime | None = None
 ) -> dict[int, DaySchedule]:
     """{room id: DaySchedule} for `day`: four queries, however many rooms."""
+    return schedules([(room.pk, room.facility_id) for room in rooms], day, now=now)
+
+
+def schedules(
+    pairs: list[tuple[int, int]], day: datetime.date, *, now: datetime.datetime | None = None
+) -> dict[int, DaySchedule]:
+    """{room id: DaySchedule} for `day` of the rooms given as (room id, facility id) pairs."""
     now = now or timezone.now()
-    pairs = [(room.pk, room.facility_id) for room in rooms]
     facility_ids = {facility_id for _, facility_id in pairs}
     day_start = at(day, datetime.time.min)
     day_end = day_start + datetime.timedelta(days=1)
