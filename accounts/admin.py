@@ -23,6 +23,7 @@ from accounts import mfa
 from accounts.models import User
 from accounts.roles import ROLE_LABELS
 from accounts.services import delete_account
+from web.admin import AutocompleteFieldsMixin
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class UserChangeForm(EmailUniqueFormMixin, DjangoUserChangeForm):
         fields = "__all__"
 
 
-class ManagedFacilityInline(admin.TabularInline):
+class ManagedFacilityInline(AutocompleteFieldsMixin, admin.TabularInline):
     """The facilities this user manages (Facility.managers seen from the user)."""
 
     model = User.managed_facilities.through
