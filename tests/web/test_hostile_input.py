@@ -73,7 +73,7 @@ pytestmark = [
     ),
 ]
 
-SAMPLE = int(os.environ.get("HOSTILE_WALK_SAMPLE", "25"))
+SAMPLE = int(os.environ.get("HOSTILE_WALK_SAMPLE", "120"))
 SEED = os.environ.get("HOSTILE_WALK_SEED", "20261201")
 
 ROLES = ["anonymous", "booker", "individual", "manager", "official", "superuser"]
