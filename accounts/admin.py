@@ -2,6 +2,9 @@
 
 import logging
 
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -23,6 +26,7 @@ from accounts import mfa
 from accounts.models import User
 from accounts.roles import ROLE_LABELS
 from accounts.services import delete_account
+from web.admin import AutocompleteFieldsMixin
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +66,7 @@ class UserChangeForm(EmailUniqueFormMixin, DjangoUserChangeForm):
         fields = "__all__"
 
 
-class ManagedFacilityInline(admin.TabularInline):
+class ManagedFacilityInline(AutocompleteFieldsMixin, admin.TabularInline):
     """The facilities this user manages (Facility.managers seen from the user)."""
 
     model = User.managed_facilities.through
@@ -240,3 +244,19 @@ class UserAdmin(DjangoUserAdmin):
     def delete_queryset(self, request, queryset):
         for user in queryset:
             delete_account(user)
+
+
+# axes's admin of sign-in attempts, whose cleanup action read the time that axes stamps on a
+# request only while signing in: on the admin's request it raised AttributeError (a 500).
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    def cleanup_expired_attempts(self, request, queryset):
+        AxesProxyHandler.update_request(request)
+        return super().cleanup_expired_attempts(request, queryset)
+
+    cleanup_expired_attempts.short_description = (  # type: ignore[attr-defined]
+        AxesAccessAttemptAdmin.cleanup_expired_attempts.short_description
+    )

@@ -2,6 +2,7 @@
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -274,8 +275,13 @@ SESSION_ENGINE = "django.contrib.sessions.backends." + (
 SESSION_COOKIE_AGE = 2 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# The map's tile server: OpenStreetMap's by default; in production a Korean public service
+# (VWorld, https://api.vworld.kr/req/wmts/1.0.0/<key>/Base/{z}/{y}/{x}.png) or a self-hosted one.
+# The content security policy admits images from this server's origin only.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILE_ORIGIN = "https://tile.openstreetmap.org"
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
+_tiles = urlsplit(MAP_TILE_URL)
+MAP_TILE_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc}" if _tiles.netloc else SELF
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

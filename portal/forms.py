@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,9 +28,46 @@ def _duration_label(minutes):
     return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
 
 
-def duration_choices():
-    step = int(SLOT.total_seconds() // 60)
-    return [(step * n, _duration_label(step * n)) for n in DURATION_STEPS]
+LENGTHS = [SLOT * n for n in DURATION_STEPS]
+
+
+def duration_choices(lengths=LENGTHS):
+    minutes = (int(length.total_seconds() // 60) for length in lengths)
+    return [(m, _duration_label(m)) for m in minutes]
+
+
+class SearchMode(models.TextChoices):
+    FREE = "free", _("Free for the whole time")
+    ALL = "all", _("All rooms, with their next free time")
+    DAY = "day", _("Any time that day")
+
+
+class SearchOrder(models.TextChoices):
+    DISTANCE = "distance", _("Nearest first")
+    SOONEST = "soonest", _("Soonest free first")
+    REGION = "region", _("By region")
+
+
+class AreaField(forms.CharField):
+    """The map's visible area as "south,west,north,east" in degrees, within Korea's bounds."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            south, west, north, east = (float(part) for part in value.split(","))
+        except ValueError:
+            raise forms.ValidationError(_("The map area could not be read.")) from None
+        latitudes, longitudes = (south, north), (west, east)
+        if not (
+            south < north
+            and west < east
+            and all(-90 <= x <= 90 for x in latitudes)
+            and all(-180 <= x <= 180 for x in longitudes)
+        ):
+            raise forms.ValidationError(_("The map area could not be read."))
+        return (south, west, north, east)
 
 
 class SearchForm(forms.Form):
@@ -66,7 +104,12 @@ class SearchForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_("Equipment"),
     )
-    free_now = forms.BooleanField(required=False, label=_("Free now"))
+    mode = forms.ChoiceField(
+        choices=SearchMode.choices, required=False, label=_("Show"), widget=forms.RadioSelect
+    )
+    sort = forms.ChoiceField(
+        choices=[("", _("Best first")), *SearchOrder.choices], required=False, label=_("Order")
+    )
     lat = forms.FloatField(
         required=False, min_value=LATITUDE_RANGE[0], max_value=LATITUDE_RANGE[1],
         widget=forms.HiddenInput,
@@ -75,6 +118,7 @@ class SearchForm(forms.Form):
         required=False, min_value=LONGITUDE_RANGE[0], max_value=LONGITUDE_RANGE[1],
         widget=forms.HiddenInput,
     )  # fmt: skip
+    area = AreaField(required=False, max_length=100, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,32 +134,61 @@ class SearchForm(forms.Form):
             raise forms.ValidationError(_("Choose a start on the hour or the half hour."))
         return start
 
+    def clean_mode(self):
+        return self.cleaned_data.get("mode") or SearchMode.FREE
+
     def clean(self):
         data = super().clean()
         if (data.get("lat") is None) != (data.get("lng") is None):
             raise forms.ValidationError(_("Your location is incomplete; please try again."))
         return data
 
-    def day(self):
-        data = getattr(self, "cleaned_data", {})
-        return data.get("date") or timezone.localdate()
+    def location(self):
+        """(latitude, longitude) to measure distances from: the user's, or the map's centre."""
+        data = self.cleaned_data
+        if data.get("lat") is not None:
+            return data["lat"], data["lng"]
+        if data.get("area"):
+            south, west, north, east = data["area"]
+            return (south + north) / 2, (west + east) / 2
+        return None
 
-    def window(self):
-        """(start, end) aware datetimes when a start time was chosen, else None."""
-        data = getattr(self, "cleaned_data", {})
-        if not data.get("start"):
-            return None
-        start = at(self.day(), data["start"])
-        return start, start + datetime.timedelta(minutes=data.get("duration") or DEFAULT_DURATION)
+    def order(self):
+        chosen = self.cleaned_data.get("sort")
+        if chosen == SearchOrder.DISTANCE and self.location() is None:
+            chosen = ""
+        if chosen:
+            return chosen
+        return SearchOrder.DISTANCE if self.location() is not None else SearchOrder.SOONEST
+
+    def length(self):
+        return datetime.timedelta(minutes=self.cleaned_data.get("duration") or DEFAULT_DURATION)
 
 
 class DayForm(forms.Form):
-    """The day whose timeline the room page shows (?date=YYYY-MM-DD)."""
+    """The day whose timeline the room page shows (?date=YYYY-MM-DD), and the period a search
+    asked for (&start=HH:MM&duration=minutes), which the page offers to book."""
 
     date = DateField(label=_("Date"), required=False, input_formats=["%Y-%m-%d"])
+    start = forms.TimeField(required=False, input_formats=["%H:%M"], widget=forms.HiddenInput)
+    duration = forms.TypedChoiceField(
+        choices=duration_choices, coerce=int, required=False, empty_value=None,
+        widget=forms.HiddenInput,
+    )  # fmt: skip
 
     def day(self):
         return self.cleaned_data.get("date") or timezone.localdate()
+
+    def length(self):
+        return datetime.timedelta(minutes=self.cleaned_data.get("duration") or DEFAULT_DURATION)
+
+    def asked(self):
+        """The (start, end) a search asked for, or None."""
+        data = self.cleaned_data
+        if not data.get("start"):
+            return None
+        start = at(self.day(), data["start"])
+        return start, start + self.length()
 
 
 class BookingForm(forms.Form):
@@ -146,6 +219,12 @@ class BookingForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
+
+    def __init__(self, *args, lengths=None, **kwargs):
+        """`lengths`: the durations to offer, e.g. those that fit the free time after a slot."""
+        super().__init__(*args, **kwargs)
+        if lengths:
+            self.fields["duration"].choices = duration_choices(lengths)
 
     def clean(self):
         cleaned = super().clean()

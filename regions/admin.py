@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import District, Region
+from web.admin import AutocompleteFieldsMixin
 
 
 @admin.register(Region)
@@ -36,7 +37,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
     list_display = ["code", "name_ko", "name_en", "region", "facility_count"]
     list_display_links = ["code", "name_ko"]
     list_filter = ["region"]

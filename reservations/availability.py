@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reservations import rules
 from reservations.rules import SLOT, BookingRequest
 from rooms.calendar import at
-from rooms.models import Room
+from rooms.models import OpeningHours, Room
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -34,6 +34,16 @@ class Slot:
 
 
 Busy = tuple[datetime.datetime, datetime.datetime, str]
+
+
+def _slot_floor(moment: datetime.datetime, opens: datetime.datetime) -> datetime.datetime:
+    """The start of the slot `moment` falls in; a day's slots run from its opening time."""
+    return opens + (moment - opens) // SLOT * SLOT
+
+
+def _slot_ceil(moment: datetime.datetime, opens: datetime.datetime) -> datetime.datetime:
+    """The first slot start at or after `moment`."""
+    return opens - (opens - moment) // SLOT * SLOT
 
 
 @dataclass
@@ -66,9 +76,59 @@ class DaySchedule:
             return False
         return all(slot.free for slot in self._slots(start, end))
 
-    def next_free_start(self, after: datetime.datetime) -> datetime.datetime | None:
+    def next_free_start(
+        self, after: datetime.datetime, length: datetime.timedelta = SLOT
+    ) -> datetime.datetime | None:
+        """The first start from `after` on with `length` free after it."""
         return next(
-            (slot.start for slot in self._slots(after) if slot.free and slot.start >= after), None
+            (start for start, end in self.free_windows(after) if end - start >= length), None
+        )
+
+    def free_windows(
+        self, after: datetime.datetime | None = None, length: datetime.timedelta = SLOT
+    ) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        """The free stretches of the day from `after` on, each at least `length` long: the
+        runs of free slots, worked out from the busy times instead of slot by slot."""
+        if self.opens is None or self.closes is None:
+            return []
+        opens = self.opens
+        closes = _slot_floor(self.closes, opens)
+        cursor = opens
+        for moment in (after, self.now):
+            if moment is not None:
+                cursor = max(cursor, _slot_ceil(moment, opens))
+        windows = []
+        for busy_start, busy_end, _why in sorted(self.busy):
+            taken_from, taken_to = _slot_floor(busy_start, opens), _slot_ceil(busy_end, opens)
+            if taken_to <= cursor:
+                continue
+            if taken_from > cursor:
+                windows.append((cursor, min(taken_from, closes)))
+            cursor = taken_to
+            if cursor >= closes:
+                break
+        if cursor < closes:
+            windows.append((cursor, closes))
+        return [(start, end) for start, end in windows if end - start >= length]
+
+    def lengths_fitting(
+        self, start: datetime.datetime, kind: str, lengths: Iterable[datetime.timedelta]
+    ) -> list[datetime.timedelta]:
+        """Those of `lengths` that fit the free time from `start` and the duration rules."""
+        until = self.free_until(start)
+        if until is None:
+            return []
+        return [
+            length
+            for length in lengths
+            if start + length <= until and rules.allows_length(kind, length)
+        ]
+
+    def free_until(self, start: datetime.datetime) -> datetime.datetime | None:
+        """Where the free stretch that begins at `start` ends, or None if `start` is not free."""
+        return next(
+            (end for window_start, end in self.free_windows(start) if window_start == start),
+            None,
         )
 
     def _slots(
@@ -97,8 +157,14 @@ def availability(
     rooms: Iterable[Room], day: datetime.date, *, now: datetime.datetime | None = None
 ) -> dict[int, DaySchedule]:
     """{room id: DaySchedule} for `day`: four queries, however many rooms."""
+    return schedules([(room.pk, room.facility_id) for room in rooms], day, now=now)
+
+
+def schedules(
+    pairs: list[tuple[int, int]], day: datetime.date, *, now: datetime.datetime | None = None
+) -> dict[int, DaySchedule]:
+    """{room id: DaySchedule} for `day` of the rooms given as (room id, facility id) pairs."""
     now = now or timezone.now()
-    pairs = [(room.pk, room.facility_id) for room in rooms]
     facility_ids = {facility_id for _, facility_id in pairs}
     day_start = at(day, datetime.time.min)
     day_end = day_start + datetime.timedelta(days=1)
@@ -142,3 +208,33 @@ def free_rooms(
     """
     request = BookingRequest(start, end, now or timezone.now(), attendees=attendees, user=user)
     return rules.admit(rooms, request)
+
+
+def next_half_hour(moment: datetime.datetime) -> datetime.datetime:
+    local = timezone.localtime(moment)
+    floor = local.replace(minute=local.minute // 30 * 30, second=0, microsecond=0)
+    return floor if floor == local else floor + SLOT
+
+
+def first_open_start(
+    now: datetime.datetime, length: datetime.timedelta, *, days: int = 15
+) -> datetime.datetime:
+    """The first half hour from `now` at which some site is open for `length`, skipping
+    holidays and days every site is closed: where a search without a time starts."""
+    spans = {
+        weekday: (opens, closes)
+        for weekday, opens, closes in OpeningHours.objects.values_list("weekday")
+        .annotate(Min("opens"), Max("closes"))
+        .order_by()
+    }
+    soonest = next_half_hour(now)
+    for offset in range(days):
+        day = timezone.localdate(now) + datetime.timedelta(days=offset)
+        span = spans.get(day.weekday())
+        if span is None or rules.HOLIDAYS.name(day):
+            continue
+        opens, closes = at(day, span[0]), at(day, span[1])
+        start = max(opens, soonest)
+        if start + length <= closes:
+            return start
+    return soonest

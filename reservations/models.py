@@ -169,6 +169,14 @@ class Reservation(models.Model):
             models.Index(fields=["room", "start"], name="reservation_room_start"),
             models.Index(fields=["booked_by", "start"], name="reservation_user_start"),
             models.Index(fields=["status", "start"], name="reservation_status_start"),
+            # What holds time, read from the index alone: the search's bookings of a day
+            # across every room (PostgreSQL; SQLite ignores `include`).
+            models.Index(
+                fields=["start"],
+                include=["room", "end", "released_at", "status"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="reservation_holding_start",
+            ),
             # The dashboard's decision times read only bookings a manager decided on.
             models.Index(
                 fields=["start"],

@@ -2,8 +2,9 @@
 
 A rule is one object holding its check of one booking (`check`, which raises BookingError) and,
 side by side, its queryset form (`admit`: the rooms it lets be booked for a request), so that the
-database can filter by it. The booking service checks RULES in order; `availability.free_rooms`
-narrows rooms by the same RULES; the day timeline reads the rules that take time out of a day
+database can filter by it. The booking service checks RULES in order; the free-room search
+narrows rooms by the same RULES (`admit`), or by DAY_RULES when it reads the day's schedule; the
+booking form offers the lengths `allows_length` admits; the day timeline reads the rules that take time out of a day
 (opening hours, holidays, closures, bookings, the past); the room page asks BOOKING_WINDOW how far
 ahead it may offer slots; the booker's cancel link asks BOOKER_CANCELLATION. After a booking is
 made: CHECK_IN says when it can be checked in and when it has become a no-show, ENDING_EARLY
@@ -138,6 +139,8 @@ class BookingRequest:
     now: datetime.datetime
     attendees: int | None = None
     user: User | None = None
+    # The search asks `booker_refusal` first, to say why; then the rooms need not ask again.
+    booker_checked: bool = False
 
     @cached_property
     def local_start(self) -> datetime.datetime:
@@ -246,7 +249,7 @@ class UserRule(Rule):
             self.check_user(request, request.user, facts)
 
     def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
-        if request.user is None:
+        if request.user is None or request.booker_checked:
             return rooms
         try:
             self.check_user(request, request.user)
@@ -387,6 +390,18 @@ class MaximumDuration(KindRule):
                 _("This room can be booked for at most %(hours)s hours at a time."),
                 hours=f"{longest.total_seconds() / 3600:g}",
             )
+
+
+def allows_length(kind: str, length: datetime.timedelta) -> bool:
+    """Whether a booking of a room of this kind may last `length`, by the two duration rules."""
+    moment = timezone.now()
+    request = BookingRequest(moment, moment + length, moment)
+    try:
+        for rule in (MINIMUM_DURATION, MAXIMUM_DURATION):
+            rule.check_kind(request, kind)
+    except BookingError:
+        return False
+    return True
 
 
 class SomeoneAttends(Rule):
@@ -614,11 +629,19 @@ class SlotFree(Rule):
 
     def reads(self, request: BookingRequest, room: Room | None) -> dict[str, Any]:
         assert room is not None
-        return {self.code: Exists(self.holders(request, room.pk))}
+        first = self.holders(request, room.pk).order_by("start", "pk")
+        return {self.code: Subquery(first.values("pk")[:1])}
 
     def check(self, request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
-        if self.fact(request, room, facts):
-            raise self.taken()
+        found = self.fact(request, room, facts)
+        if found is not None:
+            clash = Reservation.objects.filter(pk=found).values_list("start", EFFECTIVE_END).get()
+            start, end = (timezone.localtime(moment) for moment in clash)
+            raise refusal(
+                self.code,
+                _("The room is booked %(time)s, within the time you chose. Choose another time."),
+                time=f"{start:%H:%M}–{end:%H:%M}",
+            )
 
     def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
         return rooms.filter(~Exists(self.holders(request, OuterRef("pk"))))
@@ -632,6 +655,8 @@ HOLIDAYS = NotOnAHoliday()
 OPENING_HOURS = WithinOpeningHours()
 CLOSURES = NotClosed()
 SLOT_FREE = SlotFree()
+MINIMUM_DURATION = MinimumDuration()
+MAXIMUM_DURATION = MaximumDuration()
 
 # In the order a booking is checked: the first rule it breaks gives the user's message.
 RULES: tuple[Rule, ...] = (
@@ -642,8 +667,8 @@ RULES: tuple[Rule, ...] = (
     BOOKING_WINDOW,
     HOLIDAYS,
     OPENING_HOURS,
-    MinimumDuration(),
-    MaximumDuration(),
+    MINIMUM_DURATION,
+    MAXIMUM_DURATION,
     SomeoneAttends(),
     WithinCapacity(),
     CLOSURES,
@@ -655,6 +680,14 @@ RULES: tuple[Rule, ...] = (
     BusinessUpcomingLimit(),
     SLOT_FREE,
 )
+
+
+# The rules that do not depend on the hour: the day's schedule (`availability`) answers the
+# rest, slot by slot, for the searches that look across a day.
+DAY_RULES: tuple[Rule, ...] = tuple(
+    rule for rule in RULES if isinstance(rule, (ActiveRoom, KindRule, SomeoneAttends,
+                                                 WithinCapacity, KindForTheAccount))
+)  # fmt: skip
 
 
 def read(
@@ -692,11 +725,26 @@ def check(request: BookingRequest, room: Room, facts: Facts | None = None) -> No
         rule.check(request, room, facts)
 
 
-def admit(rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
+def admit(
+    rooms: QuerySet[Room], request: BookingRequest, rules: tuple[Rule, ...] = RULES
+) -> QuerySet[Room]:
     """`rooms` narrowed, in the database, to those every rule lets be booked for the request."""
-    for rule in RULES:
+    for rule in rules:
         rooms = rule.admit(rooms, request)
     return rooms
+
+
+def booker_refusal(request: BookingRequest) -> BookingError | None:
+    """What refuses this booker any room for the request (suspension, own overlap, limits)."""
+    if request.user is None:
+        return None
+    for rule in RULES:
+        if isinstance(rule, UserRule):
+            try:
+                rule.check_user(request, request.user)
+            except BookingError as error:
+                return error
+    return None
 
 
 class BookerCancellation:

@@ -249,6 +249,14 @@ class Room(models.Model):
         ]
 
     def __str__(self):
+        return self.title
+
+    @property
+    def title(self):
+        """The site's name, then the room's, unless the site is named after its room already
+        ("○○ 화상회의실" holds "화상회의실")."""
+        if self.facility.name.endswith(self.name):
+            return self.facility.name
         return f"{self.facility.name} · {self.name}"
 
     @property

@@ -7,6 +7,8 @@ look up what it may not see:
 
 - the date drill-down (`<field>__year`, `__month`, `__day`) must be numbers of a date within
   settings.ACCEPTED_DATES (Django would overflow at 9999-12-31, or on a thirty-digit year);
+- a date filter (`<field>__gte` and the like) must compare with a date within that range, a
+  date and time with its offset;
 - the ids of an action (`_selected_action`) must be ids of the model, `index` a number;
 - a filter in the query string may only look up a field the user sees on the admin's pages
   (its change page, its list filters, its date drill-down): `contact_phone__startswith=010-`
@@ -21,6 +23,7 @@ import functools
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.main import (
@@ -34,7 +37,10 @@ from django.contrib.admin.views.main import (
     TO_FIELD_VAR,
 )
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.db.models.constants import LOOKUP_SEP
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from web.http import RefusedInput
@@ -43,6 +49,7 @@ from web.validators import date_range_message
 CHANGELIST_PARAMETERS = {ALL_VAR, ERROR_FLAG, IS_FACETS_VAR, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR,
                          SEARCH_VAR, TO_FIELD_VAR, "_changelist_filters"}  # fmt: skip
 REGEX_LOOKUPS = {"regex", "iregex"}
+DATE_COMPARISONS = {"exact", "gt", "gte", "lt", "lte"}
 DATE_PARTS = {"year": None, "month": (1, 12), "day": (1, 31)}
 
 
@@ -90,6 +97,7 @@ def check_query(model_admin, request):
         if seen is None:
             seen = _visible_fields(model_admin, request, hierarchy, filters)
         _check_lookup(name, seen)
+        _check_date_lookup(model_admin.model, name, values)
 
 
 def _check_date_part(part, values):
@@ -97,6 +105,37 @@ def _check_date_part(part, values):
     low, high = (first.year, last.year) if part == "year" else DATE_PARTS[part]
     for value in values:
         if not (value.isascii() and value.isdigit() and low <= int(value[:6]) <= high):
+            raise RefusedInput(date_range_message())
+
+
+def _check_date_lookup(model, name, values):
+    """A date filter (`at__gte=…`, as DateFieldListFilter's links send) compares with a date
+    within the accepted range, and a date and time carries its offset: Django would compare
+    `attempt_time__gte=0001-01-01` as a naive datetime at the calendar's edge."""
+    parts = name.split(LOOKUP_SEP)
+    if len(parts) > 2 or (len(parts) == 2 and parts[1] not in DATE_COMPARISONS):
+        return
+    try:
+        field = model._meta.get_field(parts[0])
+    except FieldDoesNotExist:
+        return
+    if not isinstance(field, models.DateField):
+        return
+    for value in values:
+        try:
+            if isinstance(field, models.DateTimeField):
+                moment = parse_datetime(value)
+                day = moment.date() if moment and timezone.is_aware(moment) else None
+            else:
+                day = parse_date(value)
+        except ValueError:
+            day = None
+        if day is None:
+            raise RefusedInput(
+                _("This list cannot be filtered by the date “%(value)s”.") % {"value": value[:40]}
+            )
+        first, last = settings.ACCEPTED_DATES
+        if not first <= day <= last:
             raise RefusedInput(date_range_message())
 
 
@@ -134,6 +173,54 @@ def check_action(model_admin, request):
                 _("“%(value)s” is not the id of a %(model)s.")
                 % {"value": value[:40], "model": model_admin.model._meta.verbose_name}
             ) from error
+
+
+class AutocompleteSelect(widgets.AutocompleteSelect):
+    """Django's autocomplete widget, which shows a refused value again without querying by it.
+
+    Django's widget looks up the submitted ids to show them selected; an id that is not one
+    (`abc`, a date, 100,000 digits) made that query raise, and the form with its error became
+    a 500 instead of a 400."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _ids_of(self.field, value), attr)
+
+
+class AutocompleteSelectMultiple(widgets.AutocompleteSelectMultiple):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _ids_of(self.field, value), attr)
+
+
+def _ids_of(field, values):
+    remote = field.remote_field
+    name = getattr(remote, "field_name", None)
+    target = remote.model._meta.get_field(name) if name else remote.model._meta.pk
+    ids = []
+    for value in values:
+        try:
+            target.to_python(value)
+        except ValidationError:
+            continue
+        ids.append(value)
+    return ids
+
+
+class AutocompleteFieldsMixin:
+    """For model admins and inlines with `autocomplete_fields`: the widgets above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class ReadOnlyInline(admin.TabularInline):

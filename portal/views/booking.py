@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import ExpressionWrapper, F, FloatField
+from django.db.models import Case, ExpressionWrapper, F, FloatField, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,10 +14,12 @@ from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.http import SignedInRequest
-from portal.forms import BookingForm
-from reservations import services
-from reservations.availability import availability, free_rooms
+from accounts.models import User
+from portal.forms import DEFAULT_DURATION, LENGTHS, BookingForm, DayForm
+from reservations import rules, services
+from reservations.availability import availability
 from reservations.models import Reservation
+from reservations.rules import SLOT, BookingRequest
 from rooms.models import Room
 
 ALTERNATIVES = 5
@@ -31,58 +33,86 @@ def _book_url(room: Room, start: datetime.datetime, minutes: int) -> str:
     )
 
 
-def _next_free_slots(
-    room: Room, starts_at: datetime.datetime, minutes: int
-) -> list[dict[str, Any]]:
-    """Free slots of the room on the same day from now on, each with its booking link."""
-    now = timezone.now()
+def _other_times(room: Room, starts_at: datetime.datetime, minutes: int) -> list[dict[str, Any]]:
+    """Starts in the same room that day with the whole length free, nearest the one asked for."""
+    length = datetime.timedelta(minutes=minutes)
     room_day = availability([room], timezone.localdate(starts_at))[room.pk]
+    starts = [
+        start
+        for window_start, window_end in room_day.free_windows(None, length)
+        for start in _steps(window_start, window_end - length)
+        if start != starts_at
+    ]
+    nearest = sorted(sorted(starts, key=lambda start: abs(start - starts_at))[:ALTERNATIVES])
     return [
-        {"start": timezone.localtime(slot.start), "url": _book_url(room, slot.start, minutes)}
-        for slot in room_day.free_slots()
-        if slot.start > now
-    ][:ALTERNATIVES]
+        {"start": timezone.localtime(start), "url": _book_url(room, start, minutes)}
+        for start in nearest
+    ]
+
+
+def _steps(first: datetime.datetime, last: datetime.datetime):
+    while first <= last:
+        yield first
+        first += SLOT
 
 
 def _rooms_nearby(
-    room: Room,
-    starts_at: datetime.datetime,
-    ends_at: datetime.datetime,
-    attendees: int,
-    minutes: int,
-) -> list[dict[str, Any]]:
-    """Rooms free for the same window: same district first, then region, nearest first."""
+    room: Room, user: User, starts_at: datetime.datetime, ends_at: datetime.datetime,
+    attendees: int, minutes: int,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Rooms of the region free for the whole period: the same district first, nearest first."""
     facility = room.facility
     distance = ExpressionWrapper(
         (F("facility__latitude") - facility.latitude) ** 2
         + (F("facility__longitude") - facility.longitude) ** 2,
         output_field=FloatField(),
     )
+    elsewhere = Case(When(facility__district_id=facility.district_id, then=0), default=1)
     candidates = (
-        Room.objects.exclude(pk=room.pk).select_related("facility").annotate(distance=distance)
+        Room.objects.in_region(facility.district.region_id)
+        .exclude(pk=room.pk)
+        .select_related("facility")
+        .annotate(distance=distance, elsewhere=elsewhere)
     )
-    found: list[Room] = []
-    for scope in (
-        candidates.in_district(facility.district_id),
-        candidates.in_region(facility.district.region_id).exclude(
-            facility__district_id=facility.district_id
-        ),
-    ):
-        remaining = ALTERNATIVES - len(found)
-        if remaining <= 0:
-            break
-        free = free_rooms(scope, starts_at, ends_at, attendees=attendees)
-        found.extend(free.order_by("distance", "pk")[:remaining])
-    return [{"room": other, "url": _book_url(other, starts_at, minutes)} for other in found]
+    request = BookingRequest(
+        starts_at, ends_at, timezone.now(), attendees=attendees, user=user, booker_checked=True
+    )
+    found = rules.admit(candidates, request).order_by("elsewhere", "distance", "pk")
+    return [
+        {"room": other, "url": _book_url(other, starts_at, minutes)}
+        for other in found[:ALTERNATIVES]
+    ]
 
 
 def _initial(request: SignedInRequest) -> dict[str, Any]:
     user = request.user
     initial = {"company_name": user.company, "contact_phone": user.phone}
-    for name in ("date", "start", "duration"):
+    for name in BookingForm.base_fields:
         if request.GET.get(name):
             initial[name] = request.GET[name]
     return initial
+
+
+def _lengths(room: Room, initial: dict[str, Any]) -> list[datetime.timedelta]:
+    """The durations to offer: those that fit the free time after the chosen start."""
+    probe = DayForm({"date": initial.get("date"), "start": initial.get("start")})
+    asked = probe.asked() if probe.is_valid() else None
+    if asked is None:
+        return [length for length in LENGTHS if rules.allows_length(room.kind, length)]
+    room_day = availability([room], probe.day())[room.pk]
+    return room_day.lengths_fitting(asked[0], room.kind, LENGTHS)
+
+
+def _fitting_duration(initial: dict[str, Any], lengths: list[datetime.timedelta]) -> None:
+    """Preselect the asked duration if it fits, else the longest that does below it."""
+    if not lengths:
+        return
+    try:
+        wanted = datetime.timedelta(minutes=int(initial.get("duration") or DEFAULT_DURATION))
+    except ValueError:
+        wanted = datetime.timedelta(minutes=DEFAULT_DURATION)
+    fitting = max((length for length in lengths if length <= wanted), default=lengths[0])
+    initial["duration"] = int(fitting.total_seconds() // 60)
 
 
 @login_required
@@ -107,9 +137,10 @@ def book(request: SignedInRequest, room_pk: int) -> HttpResponse:
                 if error.code == "slot_taken":
                     data = form.cleaned_data
                     alternatives = {
-                        "slots": _next_free_slots(room, data["starts_at"], data["duration"]),
+                        "slots": _other_times(room, data["starts_at"], data["duration"]),
                         "rooms": _rooms_nearby(
                             room,
+                            request.user,
                             data["starts_at"],
                             data["ends_at"],
                             data["attendees"],
@@ -122,7 +153,10 @@ def book(request: SignedInRequest, room_pk: int) -> HttpResponse:
                     return HttpResponseClientRedirect(done)
                 return redirect(done)
     else:
-        form = BookingForm(initial=_initial(request))
+        initial = _initial(request)
+        lengths = _lengths(room, initial)
+        _fitting_duration(initial, lengths)
+        form = BookingForm(initial=initial, lengths=lengths)
     template_name = "portal/book.html"
     if request.htmx:
         template_name += "#form"

@@ -26,6 +26,7 @@ from rooms.admin.scope import (
     facilities_in_scope,
 )
 from rooms.models import Closure
+from web.admin import AutocompleteFieldsMixin
 
 
 class ClosureForm(forms.ModelForm):
@@ -79,7 +80,7 @@ ABORT = "_abort"
 
 
 @admin.register(Closure)
-class ClosureAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
+class ClosureAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.ModelAdmin):
     """Closures live in rooms, but their admin is here: saving one is `services.close`, which
     cancels the bookings it covers, and rooms does not depend on reservations."""
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import District
 from rooms.admin.scope import FacilityListFilter, FacilityScopedAdminMixin, RegionListFilter
 from rooms.models import Equipment, Facility, OpeningHours, Room
-from web.admin import ReadOnlyInline
+from web.admin import AutocompleteFieldsMixin, ReadOnlyInline
 
 
 class EquipmentListFilter(admin.SimpleListFilter):
@@ -72,7 +72,7 @@ FACILITY_REGISTRY_FIELDS = [
 
 
 @admin.register(Facility)
-class FacilityAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
+class FacilityAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.ModelAdmin):
     scope_lookup = ""
     list_display = [
         "code",
@@ -151,7 +151,7 @@ ROOM_REGISTRY_FIELDS = ["facility", "kind", "name", "capacity", "floor_area"]
 
 
 @admin.register(Room)
-class RoomAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
+class RoomAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "facility",

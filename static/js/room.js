@@ -17,9 +17,9 @@
       [place.latitude, place.longitude],
       15
     );
-    window.L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+    window.L.tileLayer(element.dataset.tiles, {
       maxZoom: 19,
-      attribution: "&copy; OpenStreetMap contributors",
+      attribution: element.dataset.attribution,
     }).addTo(map);
     window.L.marker([place.latitude, place.longitude], { title: place.name }).addTo(map);
   }

@@ -1,9 +1,12 @@
 """Every admin page refuses malformed or prying parameters with a 400 naming the problem
 (web.admin.AdminSite), whoever registered the model admin."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from regions.models import District
 from reservations.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +121,54 @@ def test_the_list_filters_links_keep_working(client, owner_manager, booking_a):
 
     assert response.status_code == 200
     assert "Alpha meeting" in response.content.decode()
+
+
+ACCESS_LOG = "admin:axes_accesslog_changelist"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0001-01-01", "This list cannot be filtered by the date “0001-01-01”."),
+        ("2026-12-01 00:00:00", "This list cannot be filtered by the date “2026-12-01 00:00:00”."),
+        ("2026-02-30 00:00:00+09:00", "This list cannot be filtered by the date"),
+        ("9999-12-31 00:00:00+09:00", RANGE),
+        ("abc", "This list cannot be filtered by the date “abc”."),
+    ],
+)
+def test_a_date_filter_outside_the_range_or_without_its_offset_is_refused(
+    client, superuser, value, message
+):
+    response = get(client, superuser, ACCESS_LOG, {"attempt_time__gte": value})
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_the_date_filters_links_keep_working(client, superuser):
+    page = get(client, superuser, ACCESS_LOG, {}).content.decode()
+    link = re.search(r'href="(\?attempt_time__gte=[^"]+)"', page)[1].replace("&amp;", "&")
+
+    response = client.get(reverse(ACCESS_LOG) + link)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("region", ["abc", "2026-12-31", "1" * 100_000])
+def test_an_autocomplete_field_given_no_id_is_a_form_error(client, superuser, region):
+    client.force_login(superuser)
+
+    response = client.post(
+        reverse("admin:regions_district_add"),
+        {
+            "code": "99999",
+            "name_ko": "구",
+            "name_en": "Gu",
+            "region": region,
+            "latitude": "37.5",
+            "longitude": "127.0",
+        },  # fmt: skip
+    )
+
+    assert response.status_code == 400
+    assert not District.objects.filter(code="99999").exists()

@@ -75,9 +75,13 @@ def new_page(browser, request, live_server):
     """Open pages in fresh browser contexts; screenshot every page of a failed test."""
     pages = []
 
-    def open_page(viewport=DESKTOP, locale="ko-KR"):
+    def open_page(viewport=DESKTOP, locale="ko-KR", **options):
         context = browser.new_context(
-            viewport=viewport, locale=locale, base_url=live_server.url, accept_downloads=True
+            viewport=viewport,
+            locale=locale,
+            base_url=live_server.url,
+            accept_downloads=True,
+            **options,
         )
         context.set_default_timeout(10_000)
         # Injected by the browser itself, so the page's CSP (no inline script) still holds.

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from reservations.models import Reservation, Status
 from rooms.models import Facility, OpeningHours, Room, RoomKind
@@ -28,7 +29,7 @@ def busan():
 
 
 def titles(response):
-    return [row["room"].pk for row in response.context["results"]]
+    return [row.room.pk for row in response.context["results"]]
 
 
 def test_the_home_page_is_the_search_with_every_room(client):
@@ -72,33 +73,24 @@ def test_the_district_list_follows_the_region(client, busan):
     assert "해운대구" not in client.get("/rooms/districts/").content.decode()
 
 
-def test_a_window_shows_free_or_the_next_free_slot(client):
+def test_all_rooms_mode_shows_free_or_the_next_free_time(client):
     free_room, busy_room = RoomFactory(), RoomFactory()
     ten = next_weekday_at(10)
     ReservationFactory(room=busy_room, start=ten, end=ten + HOUR)
-    response = client.get(f"/?date={ten:%Y-%m-%d}&start=10:00&duration=60")
-    rows = {row["room"].pk: row for row in response.context["results"]}
-    assert rows[free_room.pk]["free"]
-    assert not rows[busy_room.pk]["free"]
-    assert rows[busy_room.pk]["next_free"].strftime("%H:%M") == "11:00"
+    response = client.get(f"/?date={ten:%Y-%m-%d}&start=10:00&duration=60&mode=all")
+    rows = {row.room.pk: row for row in response.context["results"]}
+    assert rows[free_room.pk].free
+    assert not rows[busy_room.pk].free
+    assert timezone.localtime(rows[busy_room.pk].start).strftime("%H:%M") == "11:00"
 
 
-def test_a_closed_day_shows_its_reason(client):
+def test_a_closed_day_shows_its_reason_among_all_rooms(client):
     room = RoomFactory()
     nine = next_weekday_at(9)
     ClosureFactory(facility=room.facility, start=nine, end=nine + 9 * HOUR, reason="정기 휴관")
-    response = client.get(f"/?date={nine:%Y-%m-%d}")
+    response = client.get(f"/?date={nine:%Y-%m-%d}&mode=all")
     assert "정기 휴관" in response.content.decode()
-
-
-def test_free_now_leaves_out_rooms_booked_now(client, monkeypatch):
-    free_room, busy_room = RoomFactory(), RoomFactory()
-    ten = next_weekday_at(10)
-    ReservationFactory(room=busy_room, start=ten, end=ten + 2 * HOUR)
-    monkeypatch.setattr(
-        "portal.views.search.timezone.now", lambda: ten - datetime.timedelta(minutes=10)
-    )
-    assert titles(client.get("/?free_now=on&duration=60")) == [free_room.pk]
+    assert titles(client.get(f"/?date={nine:%Y-%m-%d}")) == []
 
 
 def test_near_me_sorts_by_distance_and_shows_kilometres(client, busan):
@@ -108,8 +100,8 @@ def test_near_me_sorts_by_distance_and_shows_kilometres(client, busan):
     response = client.get("/?lat=35.17&lng=129.16")
     assert titles(response) == [busan_room.pk, seoul_room.pk]
     rows = response.context["results"]
-    assert rows[0]["distance_km"] < 2
-    assert 300 < rows[1]["distance_km"] < 350
+    assert rows[0].distance_km < 2
+    assert 300 < rows[1].distance_km < 350
     assert " km" in response.content.decode()
 
 
@@ -197,10 +189,13 @@ def test_search_queries_stay_constant_with_every_room_and_a_busy_day(
     with django_assert_max_num_queries(12):
         response = client.get(f"/?date={nine:%Y-%m-%d}&start=09:00&duration=60")
     assert response.status_code == 200
-    with django_assert_max_num_queries(8):
-        client.get(
-            f"/?date={nine:%Y-%m-%d}&start=09:00&free_now=on", headers={"HX-Request": "true"}
-        )
+    assert response.context["page"].paginator.count == 1617 - 400
+    for mode in ("free", "all", "day"):
+        with django_assert_max_num_queries(8):
+            response = client.get(
+                f"/?date={nine:%Y-%m-%d}&start=09:00&mode={mode}", headers={"HX-Request": "true"}
+            )
+        assert response.status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,10 @@
 import datetime
+import random
 
 import pytest
 from django.utils import timezone
 
-from reservations.availability import availability, free_rooms
+from reservations.availability import DaySchedule, availability, free_rooms
 from reservations.models import Reservation, Status
 from rooms.models import Facility, OpeningHours, Room, RoomKind
 from tests.factories import (
@@ -187,3 +188,34 @@ def test_free_rooms_is_empty_on_a_holiday():
     RoomFactory()
     start = timezone.make_aware(datetime.datetime(2026, 12, 25, 10))
     assert not free_rooms(Room.objects.all(), start, start + HOUR).exists()
+
+
+def test_free_windows_are_the_runs_of_free_slots_whatever_the_busy_times():
+    """The stretches worked out from busy times equal the runs of the slot-by-slot timeline,
+    with closures off the half-hour grid, overlapping bookings, the past and a late start."""
+    rng = random.Random(1201)
+    nine = next_weekday_at(9)
+    for _ in range(300):
+        busy = []
+        for _ in range(rng.randrange(0, 5)):
+            start = nine + datetime.timedelta(minutes=rng.randrange(-60, 600, 15))
+            busy.append(
+                (start, start + datetime.timedelta(minutes=rng.randrange(15, 240, 15)), "x")
+            )
+        now = rng.choice([None, nine + datetime.timedelta(minutes=rng.randrange(-60, 600, 10))])
+        after = rng.choice([None, nine + datetime.timedelta(minutes=rng.randrange(0, 540, 10))])
+        closes = nine + datetime.timedelta(minutes=rng.choice([540, 525, 480]))
+        day = DaySchedule(1, nine.date(), nine, closes, "", busy, now)
+        runs, run = [], None
+        for slot in day.slots:
+            if (after is None or slot.start >= after) and slot.free:
+                run = (run[0], slot.end) if run and run[1] == slot.start else (slot.start, slot.end)
+                if runs and runs[-1][0] == run[0]:
+                    runs[-1] = run
+                else:
+                    runs.append(run)
+            else:
+                run = None
+        assert day.free_windows(after) == runs, (busy, now, after, closes)
+        length = datetime.timedelta(minutes=rng.choice([30, 60, 120]))
+        assert day.free_windows(after, length) == [w for w in runs if w[1] - w[0] >= length]

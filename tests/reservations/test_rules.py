@@ -210,11 +210,13 @@ def test_an_inactive_room_cannot_be_booked():
     refused("inactive_room", RoomFactory(is_active=False), start, start + HOUR)
 
 
-def test_a_booked_slot_is_refused_as_taken():
+def test_a_booked_slot_is_refused_naming_the_booked_time_not_as_just_taken():
     room = RoomFactory()
     start = next_weekday_at(10)
     ReservationFactory(room=room, start=start, end=start + HOUR)
-    assert "just taken" in refused("slot_taken", room, start + HOUR / 2, start + 2 * HOUR)
+    message = refused("slot_taken", room, start + HOUR / 2, start + 2 * HOUR)
+    assert "10:00–11:00" in message
+    assert "just taken" not in message
 
 
 def test_back_to_back_bookings_are_allowed():

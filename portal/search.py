@@ -1,0 +1,238 @@
+"""The free-room search behind the home page: which rooms answer a request, in what order, and
+what each result says.
+
+Three modes (`SearchMode`): the rooms bookable for the whole requested period, filtered in the
+database by every booking rule (`rules.admit`); all rooms with the next free time that fits the
+length; and, per room, the stretches of the day that fit it. The last two read the day's
+schedule of every room the hour-independent rules admit (`rules.DAY_RULES`, then
+`availability`), four queries whatever the number of rooms.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db.models import F, FloatField, QuerySet
+from django.db.models.functions import Cast, Sqrt
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from portal.forms import SearchForm, SearchMode, SearchOrder
+from reservations import rules
+from reservations.availability import DaySchedule, first_open_start, schedules
+from reservations.rules import BookingRequest
+from rooms.calendar import at
+from rooms.models import Room, RoomKind
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+PAGE_SIZE = 20
+KM_PER_DEGREE_LATITUDE = 110.57
+KM_PER_DEGREE_LONGITUDE_AT_EQUATOR = 111.32
+
+
+@dataclass
+class Result:
+    room_id: int
+    # Bookable for the whole requested period.
+    free: bool
+    # Where the room page and the booking form open: the requested start, else the next that fits.
+    start: datetime.datetime | None
+    windows: list[tuple[datetime.datetime, datetime.datetime]] = field(default_factory=list)
+    closed_reason: str = ""
+    distance_km: float | None = None
+    # Read for the page's results only.
+    room: Room | None = None
+    room_url: str = ""
+    book_url: str = ""
+
+
+@dataclass
+class Outcome:
+    day: datetime.date
+    start: datetime.datetime
+    end: datetime.datetime
+    mode: str
+    order: str
+    page: Page
+    results: list[Result]
+    # Why there are fewer rooms than the filters would suggest: a holiday, the booking window,
+    # a time already past, or what keeps this booker from booking at all.
+    notices: list[str] = field(default_factory=list)
+
+
+def _with_distance(rooms: QuerySet[Room], lat: float, lng: float) -> QuerySet[Room]:
+    """Annotate `distance_km` with an equirectangular approximation, exact enough in Korea."""
+    x_scale = KM_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(lat))
+    dx = (Cast("facility__longitude", FloatField()) - lng) * x_scale
+    dy = (Cast("facility__latitude", FloatField()) - lat) * KM_PER_DEGREE_LATITUDE
+    return rooms.annotate(distance_km=Sqrt(dx * dx + dy * dy))
+
+
+REGION_ORDER = (
+    F("facility__district__region__order"),
+    "facility__district__name_ko",
+    "facility__code",
+    "kind",
+)
+
+
+def _rooms(form: SearchForm) -> QuerySet[Room]:
+    """The rooms the place and room filters ask for, before any booking rule."""
+    data = form.cleaned_data
+    rooms = Room.objects.select_related("facility__district__region")
+    if data.get("district"):
+        rooms = rooms.in_district(data["district"])
+    elif data.get("region"):
+        rooms = rooms.in_region(data["region"])
+    if data.get("area"):
+        south, west, north, east = data["area"]
+        rooms = rooms.filter(
+            facility__latitude__range=(south, north), facility__longitude__range=(west, east)
+        )
+    if data.get("kind"):
+        rooms = rooms.of_kind(data["kind"])
+    if data.get("equipment"):
+        rooms = rooms.with_equipment(data["equipment"])
+    location = form.location()
+    return rooms if location is None else _with_distance(rooms, *location)
+
+
+def period(form: SearchForm, now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """The requested period; without a date, the first open half hour from now; without a
+    start, the first open half hour of the chosen day."""
+    data = form.cleaned_data
+    length = form.length()
+    day = data.get("date")
+    if day is not None and data.get("start") is not None:
+        start = at(day, data["start"])
+    elif day is None or day == timezone.localdate(now):
+        start = first_open_start(now, length)
+    else:
+        start = first_open_start(max(now, at(day, datetime.time.min)), length)
+        if timezone.localtime(start).date() != day:
+            start = at(day, datetime.time(9))
+    return start, start + length
+
+
+def _notices(request: BookingRequest, mode: str) -> tuple[list[str], bool]:
+    """What to tell before the results, and whether no room can be listed at all."""
+    day, today = request.day, request.today
+    holiday = rules.HOLIDAYS.name(day)
+    if holiday:
+        return [_("%(holiday)s: the sites are closed that day.") % {"holiday": holiday}], True
+    last_standard = rules.BOOKING_WINDOW.last_day(RoomKind.STANDARD, today)
+    last_hall = rules.BOOKING_WINDOW.last_day(RoomKind.HALL, today)
+    if day > last_hall:
+        message = _("Rooms can be booked up to %(last)s; choose an earlier date.")
+        return [message % {"last": date_format(last_hall, "DATE_FORMAT")}], True
+    notices = []
+    if day > last_standard:
+        message = _(
+            "Standard rooms and smart-work booths open for booking 30 days ahead (up to "
+            "%(last)s); for this date only extended halls are listed."
+        )
+        notices.append(message % {"last": date_format(last_standard, "DATE_FORMAT")})
+    if day < today or (mode != SearchMode.DAY and rules.NOT_IN_THE_PAST.is_past(
+        request.start, request.now
+    )):  # fmt: skip
+        notices.append(_("That time has passed; choose a later one."))
+        return notices, True
+    refused = rules.booker_refusal(request)
+    if refused is not None:
+        notices.extend(refused.messages)
+        return notices, True
+    return notices, False
+
+
+def _links(
+    room: Room, start: datetime.datetime | None, length: datetime.timedelta
+) -> tuple[str, str]:
+    """The room page's and the booking form's addresses for a start, or the room page alone."""
+    room_url = reverse("room", args=[room.pk])
+    if start is None:
+        return room_url, ""
+    local = timezone.localtime(start)
+    query = urlencode(
+        {
+            "date": f"{local:%Y-%m-%d}",
+            "start": f"{local:%H:%M}",
+            "duration": int(length.total_seconds() // 60),
+        },
+        safe=":",
+    )
+    return f"{room_url}?{query}", f"{reverse('booking:book', args=[room.pk])}?{query}"
+
+
+def _day_result(
+    room_id: int, schedule: DaySchedule, request: BookingRequest, mode: str
+) -> Result | None:
+    """The room's row in the modes that read the day's schedule; None leaves it out."""
+    length = request.duration
+    if mode == SearchMode.DAY:
+        windows = schedule.free_windows(None, length)
+        if not windows:
+            return None
+        return Result(room_id, False, windows[0][0], windows)
+    free = schedule.is_free(request.start, request.end)
+    following = request.start if free else schedule.next_free_start(request.start, length)
+    return Result(room_id, free, following, [], schedule.closed_reason)
+
+
+def _soonest_key(result: Result) -> tuple[Any, ...]:
+    never = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    return (not result.free, result.start or never)
+
+
+def search(
+    form: SearchForm, user: User | None, page_number: Any, now: datetime.datetime | None = None
+) -> Outcome:
+    """Run a valid search form."""
+    now = now or timezone.now()
+    start, end = period(form, now)
+    mode, order = form.cleaned_data["mode"], form.order()
+    request = BookingRequest(
+        start, end, now, attendees=form.cleaned_data.get("attendees"), user=user,
+        booker_checked=True,
+    )  # fmt: skip
+    notices, nothing = _notices(request, mode)
+    rooms = _rooms(form)
+    if order == SearchOrder.DISTANCE:
+        rooms = rooms.order_by("distance_km", "pk")
+    else:
+        rooms = rooms.order_by(*REGION_ORDER)
+    if nothing:
+        rooms = rooms.none()
+    results: list[Result]
+    page: Page[Any]
+    if mode == SearchMode.FREE:
+        # One statement finds and orders the free rooms (their number is the list's length).
+        free = list(rules.admit(rooms, request).values_list("pk", flat=True))
+        page = Paginator(free, PAGE_SIZE).get_page(page_number)
+        results = [Result(pk, True, start) for pk in page.object_list]
+    else:
+        # Every candidate's day, read by ids, in a fixed number of statements.
+        candidates = rules.admit(rooms, request, rules.DAY_RULES)
+        every = list(candidates.values_list("pk", "facility_id"))
+        days = schedules(every, request.day, now=now)
+        rows = (_day_result(pk, days[pk], request, mode) for pk, _facility in every)
+        kept = [row for row in rows if row is not None]
+        if order == SearchOrder.SOONEST:
+            kept.sort(key=_soonest_key)
+        page = Paginator(kept, PAGE_SIZE).get_page(page_number)
+        results = list(page.object_list)
+    # The page's rooms with their site and place, in one statement by primary key.
+    shown = rooms.filter(pk__in=[row.room_id for row in results]).order_by().in_bulk()
+    for row in results:
+        row.room = shown[row.room_id]
+        row.distance_km = getattr(row.room, "distance_km", None)
+        row.room_url, row.book_url = _links(row.room, row.start, request.duration)
+    return Outcome(request.day, start, end, mode, order, page, results, notices)
