@@ -15,13 +15,14 @@ here, and only here.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
@@ -162,12 +163,38 @@ class BookingRequest:
         return self.end - self.start
 
 
+# What the rules read from the database for one booking: {rule code: value}, see `read`.
+Facts = Mapping[str, Any]
+
+
+class CountOf(Subquery):
+    """How many rows a queryset has, as a value inside another query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
 class Rule:
-    """One condition of bookability: refuses with `code`, filters rooms with `admit`."""
+    """One condition of bookability: refuses with `code`, filters rooms with `admit`.
+
+    A rule that looks at the database states what it reads in `reads`: one value, an expression
+    the database computes, under the rule's code. `check` takes that value from `facts` when the
+    booking service read every rule's at once (`read`), and reads it alone otherwise.
+    """
 
     code = ""
 
-    def check(self, request: BookingRequest, room: Room) -> None:
+    def reads(self, request: BookingRequest, room: Room | None) -> dict[str, Any]:
+        """{self.code: expression} of what `check` needs from the database; {} if nothing."""
+        return {}
+
+    def fact(self, request: BookingRequest, room: Room | None, facts: Facts | None) -> Any:
+        """This rule's value from `facts`, or, without them, read now in a query of its own."""
+        if facts is None:
+            facts = read(request, room, rules=(self,))
+        return facts[self.code]
+
+    def check(self, request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
         raise NotImplementedError
 
     def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
@@ -180,7 +207,7 @@ class PeriodRule(Rule):
     def check_period(self, request: BookingRequest) -> None:
         raise NotImplementedError
 
-    def check(self, request: BookingRequest, room: Room) -> None:
+    def check(self, request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
         self.check_period(request)
 
     def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
@@ -197,7 +224,7 @@ class KindRule(Rule):
     def check_kind(self, request: BookingRequest, kind: str) -> None:
         raise NotImplementedError
 
-    def check(self, request: BookingRequest, room: Room) -> None:
+    def check(self, request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
         self.check_kind(request, room.kind)
 
     def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
@@ -214,12 +241,12 @@ class KindRule(Rule):
 class UserRule(Rule):
     """A rule about the booker's own bookings; without a booker (a search) it admits every room."""
 
-    def check_user(self, request: BookingRequest, user: User) -> None:
+    def check_user(self, request: BookingRequest, user: User, facts: Facts | None = None) -> None:
         raise NotImplementedError
 
-    def check(self, request: BookingRequest, room: Room) -> None:
+    def check(self, request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
         if request.user is not None:
-            self.check_user(request, request.user)
+            self.check_user(request, request.user, facts)
 
     def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
         if request.user is None or request.booker_checked:
@@ -234,7 +261,7 @@ class UserRule(Rule):
 class ActiveRoom(Rule):
     code = "inactive_room"
 
-    def check(self, request: BookingRequest, room: Room) -> None:
+    def check(self, request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
         if not room.is_active:
             raise refusal(self.code, _("This room is not available for booking."))
 
@@ -313,14 +340,21 @@ class WithinOpeningHours(Rule):
     def _refuse(self) -> BookingError:
         return refusal(self.code, _("The booking must be within the facility's opening hours."))
 
-    def check(self, request: BookingRequest, room: Room) -> None:
-        hours = self.hours_on([room.facility_id], request.day).get(room.facility_id)
-        if (
-            hours is None
-            or request.local_end.date() != request.day
-            or request.local_start.time() < hours.opens
-            or request.local_end.time() > hours.closes
-        ):
+    def opening(self, request: BookingRequest, facility: Any) -> QuerySet[OpeningHours]:
+        """The facility's (an id or an OuterRef) hours that day, if they span the request."""
+        return OpeningHours.objects.filter(
+            facility=facility,
+            weekday=request.day.weekday(),
+            opens__lte=request.local_start.time(),
+            closes__gte=request.local_end.time(),
+        )
+
+    def reads(self, request: BookingRequest, room: Room | None) -> dict[str, Any]:
+        assert room is not None
+        return {self.code: Exists(self.opening(request, room.facility_id))}
+
+    def check(self, request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
+        if request.local_end.date() != request.day or not self.fact(request, room, facts):
             raise self._refuse()
 
     def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
@@ -329,13 +363,7 @@ class WithinOpeningHours(Rule):
             request.day + datetime.timedelta(days=1), datetime.time.min
         ):
             return rooms.none()
-        opening = OpeningHours.objects.filter(
-            facility=OuterRef("facility"),
-            weekday=request.day.weekday(),
-            opens__lte=request.local_start.time(),
-            closes__gte=request.local_end.time(),
-        )
-        return rooms.filter(Exists(opening))
+        return rooms.filter(Exists(self.opening(request, OuterRef("facility"))))
 
 
 class MinimumDuration(KindRule):
@@ -379,7 +407,7 @@ def allows_length(kind: str, length: datetime.timedelta) -> bool:
 class SomeoneAttends(Rule):
     code = "no_attendees"
 
-    def check(self, request: BookingRequest, room: Room) -> None:
+    def check(self, request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
         if request.attendees is None or request.attendees < 1:
             raise refusal(self.code, _("At least one person must attend."))
 
@@ -392,7 +420,7 @@ class SomeoneAttends(Rule):
 class WithinCapacity(Rule):
     code = "too_many_attendees"
 
-    def check(self, request: BookingRequest, room: Room) -> None:
+    def check(self, request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
         if request.attendees is not None and request.attendees > room.capacity:
             raise refusal(
                 self.code,
@@ -417,15 +445,20 @@ class NotClosed(Rule):
             Closure.objects.filter(facility_id__in=facility_ids).overlapping(start, end).order_by()
         )
 
-    def check(self, request: BookingRequest, room: Room) -> None:
-        if Closure.objects.affecting_room(room).overlapping(request.start, request.end).exists():
+    def closing(self, request: BookingRequest, room: Any, facility: Any) -> QuerySet[Closure]:
+        """Closures of the room or of its facility (ids or OuterRefs) during the request."""
+        return Closure.objects.affecting(room, facility).overlapping(request.start, request.end)
+
+    def reads(self, request: BookingRequest, room: Room | None) -> dict[str, Any]:
+        assert room is not None
+        return {self.code: Exists(self.closing(request, room.pk, room.facility_id))}
+
+    def check(self, request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
+        if self.fact(request, room, facts):
             raise refusal(self.code, _("The room is closed at that time."))
 
     def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
-        closed = Closure.objects.affecting(OuterRef("pk"), OuterRef("facility")).overlapping(
-            request.start, request.end
-        )
-        return rooms.filter(~Exists(closed))
+        return rooms.filter(~Exists(self.closing(request, OuterRef("pk"), OuterRef("facility"))))
 
 
 class ConfirmedAccount(UserRule):
@@ -433,7 +466,7 @@ class ConfirmedAccount(UserRule):
 
     code = "account_unconfirmed"
 
-    def check_user(self, request: BookingRequest, user: User) -> None:
+    def check_user(self, request: BookingRequest, user: User, facts: Facts | None = None) -> None:
         if not user.can_book:
             raise refusal(
                 self.code,
@@ -454,7 +487,7 @@ class KindForTheAccount(Rule):
         kinds = self._kinds(user)
         return kinds is None or kind in kinds
 
-    def check(self, request: BookingRequest, room: Room) -> None:
+    def check(self, request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
         if not self.allows(request.user, room.kind):
             raise refusal(
                 self.code,
@@ -472,9 +505,16 @@ class NotSuspended(UserRule):
 
     code = "suspended"
 
-    def check_user(self, request: BookingRequest, user: User) -> None:
-        suspension = Suspension.objects.in_force(request.now).filter(user=user).first()
-        if suspension is not None:
+    def reads(self, request: BookingRequest, room: Room | None) -> dict[str, Any]:
+        if request.user is None:
+            return {}
+        in_force = Suspension.objects.in_force(request.now).filter(user=request.user)
+        return {self.code: Subquery(in_force.values("pk")[:1])}
+
+    def check_user(self, request: BookingRequest, user: User, facts: Facts | None = None) -> None:
+        found = self.fact(request, None, facts)
+        if found is not None:
+            suspension = Suspension.objects.get(pk=found)
             raise refusal(
                 self.code,
                 _(
@@ -489,15 +529,17 @@ class NotSuspended(UserRule):
 class NoOwnOverlap(UserRule):
     code = "user_overlap"
 
-    def check_user(self, request: BookingRequest, user: User) -> None:
-        mine = holding(request.now).filter(booked_by=user)
-        clash = (
-            mine.overlapping(request.start, request.end)
-            .select_related("room__facility")
-            .order_by("start")
-            .first()
-        )
-        if clash is not None:
+    def reads(self, request: BookingRequest, room: Room | None) -> dict[str, Any]:
+        if request.user is None:
+            return {}
+        mine = holding(request.now).filter(booked_by=request.user)
+        clashes = mine.overlapping(request.start, request.end).order_by("start", "pk")
+        return {self.code: Subquery(clashes.values("pk")[:1])}
+
+    def check_user(self, request: BookingRequest, user: User, facts: Facts | None = None) -> None:
+        found = self.fact(request, None, facts)
+        if found is not None:
+            clash = Reservation.objects.select_related("room__facility").get(pk=found)
             start, end = timezone.localtime(clash.start), timezone.localtime(clash.end)
             raise refusal(
                 self.code,
@@ -511,9 +553,14 @@ class NoOwnOverlap(UserRule):
 class UpcomingLimit(UserRule):
     code = "user_limit"
 
-    def check_user(self, request: BookingRequest, user: User) -> None:
-        upcoming = holding(request.now).filter(booked_by=user).not_over(request.now)
-        if upcoming.count() >= USER_MAX_UPCOMING:
+    def reads(self, request: BookingRequest, room: Room | None) -> dict[str, Any]:
+        if request.user is None:
+            return {}
+        upcoming = holding(request.now).filter(booked_by=request.user).not_over(request.now)
+        return {self.code: CountOf(upcoming.order_by().values("pk"))}
+
+    def check_user(self, request: BookingRequest, user: User, facts: Facts | None = None) -> None:
+        if self.fact(request, None, facts) >= USER_MAX_UPCOMING:
             raise refusal(
                 self.code,
                 _("You can hold at most %(limit)s upcoming bookings."),
@@ -524,13 +571,19 @@ class UpcomingLimit(UserRule):
 class BusinessUpcomingLimit(UserRule):
     code = "business_limit"
 
-    def check_user(self, request: BookingRequest, user: User) -> None:
-        if not user.is_business:
-            return
+    def reads(self, request: BookingRequest, room: Room | None) -> dict[str, Any]:
+        user = request.user
+        if user is None or not user.is_business:
+            return {}
         upcoming = holding(request.now).filter(
             booked_by__business_number=user.business_number, end__gt=request.now
         )
-        if upcoming.count() >= BUSINESS_MAX_UPCOMING:
+        return {self.code: CountOf(upcoming.order_by().values("pk"))}
+
+    def check_user(self, request: BookingRequest, user: User, facts: Facts | None = None) -> None:
+        if not user.is_business:
+            return
+        if self.fact(request, None, facts) >= BUSINESS_MAX_UPCOMING:
             raise refusal(
                 self.code,
                 _(
@@ -570,16 +623,19 @@ class SlotFree(Rule):
             _("This slot was just taken by someone else. Please choose another time."),
         )
 
-    def check(self, request: BookingRequest, room: Room) -> None:
-        clash = (
-            holding(request.now)
-            .filter(room=room)
-            .overlapping(request.start, request.end)
-            .order_by("start")
-            .values_list("start", EFFECTIVE_END)
-            .first()
-        )
-        if clash is not None:
+    def holders(self, request: BookingRequest, room: Any) -> ReservationQuerySet:
+        """Bookings of the room (an id or an OuterRef) that hold time the request asks for."""
+        return holding(request.now).filter(room=room).overlapping(request.start, request.end)
+
+    def reads(self, request: BookingRequest, room: Room | None) -> dict[str, Any]:
+        assert room is not None
+        first = self.holders(request, room.pk).order_by("start", "pk")
+        return {self.code: Subquery(first.values("pk")[:1])}
+
+    def check(self, request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
+        found = self.fact(request, room, facts)
+        if found is not None:
+            clash = Reservation.objects.filter(pk=found).values_list("start", EFFECTIVE_END).get()
             start, end = (timezone.localtime(moment) for moment in clash)
             raise refusal(
                 self.code,
@@ -588,8 +644,7 @@ class SlotFree(Rule):
             )
 
     def admit(self, rooms: QuerySet[Room], request: BookingRequest) -> QuerySet[Room]:
-        held = holding(request.now).filter(room=OuterRef("pk"))
-        return rooms.filter(~Exists(held.overlapping(request.start, request.end)))
+        return rooms.filter(~Exists(self.holders(request, OuterRef("pk"))))
 
 
 ACTIVE_ROOM = ActiveRoom()
@@ -635,10 +690,39 @@ DAY_RULES: tuple[Rule, ...] = tuple(
 )  # fmt: skip
 
 
-def check(request: BookingRequest, room: Room) -> None:
-    """Raise BookingError for the first rule the booking breaks."""
+def read(
+    request: BookingRequest,
+    room: Room | None,
+    rules: Iterable[Rule] = RULES,
+    **also: Any,
+) -> dict[str, Any]:
+    """What the rules (and the caller: `also`) read from the database, in one query.
+
+    Each rule's value is one expression inside a query of the room's row (or, for a rule about
+    the booker alone, of the booker's), so a booking pays one round trip for all of them.
+    """
+    expressions = dict(also)
+    for rule in rules:
+        expressions.update(rule.reads(request, room))
+    if not expressions:
+        return {}
+    if room is not None:
+        row: QuerySet[Any] = Room.objects.filter(pk=room.pk)
+    else:
+        assert request.user is not None
+        row = get_user_model().objects.filter(pk=request.user.pk)
+    return row.values(**expressions).get()
+
+
+def check(request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
+    """Raise BookingError for the first rule the booking breaks.
+
+    `facts`, from `read`, saves reading them again; without them they are read here, at once.
+    """
+    if facts is None:
+        facts = read(request, room)
     for rule in RULES:
-        rule.check(request, room)
+        rule.check(request, room, facts)
 
 
 def admit(

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Exists, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -136,16 +137,28 @@ def _book(
     now = timezone.now()
     try:
         with transaction.atomic():
-            # Room first, then user: every booking takes the locks in the same order. Only the
-            # room's row: an import or a manager editing the facility never waits on bookings.
+            # The booker's row and the room's, locked in one statement: the booker's in its
+            # sub-select (PostgreSQL locks it first), then the room's, alike in every booking.
+            # Only the room's row, not the facility's: an import or a manager editing the
+            # facility never waits on bookings. The rules read after the locks are held, in a
+            # statement of their own, so that they see what the booking waited for.
+            booker = (
+                get_user_model()
+                .objects.filter(pk=user.pk)
+                .order_by()
+                .select_for_update(no_key=True)
+            )
             room = (
                 Room.objects.select_for_update(no_key=True, of=("self",))
                 .select_related("facility")
+                .annotate(booker_locked=Subquery(booker.values("pk")))
                 .get(pk=room.pk)
             )
-            get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).exists()
-            lapse_undecided(now=now, rooms=[room])
-            rules.check(BookingRequest(start, end, now, attendees=attendees, user=user), room)
+            request = BookingRequest(start, end, now, attendees=attendees, user=user)
+            facts = rules.read(request, room, lapsing=Exists(_undecided(now, [room.pk])))
+            if facts["lapsing"]:
+                lapse_undecided(now=now, rooms=[room])
+            rules.check(request, room, facts)
             status = Status.PENDING if needs_approval(room) else Status.APPROVED
             reservation = Reservation.objects.create(
                 room=room,
@@ -289,9 +302,7 @@ def lapse_undecided(
 ) -> int:
     """Expire pending bookings whose start has passed; return how many."""
     now = now or timezone.now()
-    pending = Reservation.objects.filter(status=Status.PENDING, start__lte=now)
-    if rooms is not None:
-        pending = pending.filter(room__in=rooms)
+    pending = _undecided(now, rooms)
     lapsed = 0
     note = str(_("Not decided before its start."))
     # Inside a booking it joins the booking's transaction: no savepoint of its own to pay for.
@@ -306,6 +317,14 @@ def lapse_undecided(
                 _record(reservation, None, Status.PENDING, Status.EXPIRED, note)
                 notifications.schedule("expired", reservation)
     return lapsed
+
+
+def _undecided(now: datetime.datetime, rooms: Iterable[Room | int] | None = None) -> Any:
+    """Pending bookings that nobody decided before their start, of these rooms if given."""
+    pending = Reservation.objects.filter(status=Status.PENDING, start__lte=now)
+    if rooms is not None:
+        pending = pending.filter(room__in=rooms)
+    return pending
 
 
 def check_in(
