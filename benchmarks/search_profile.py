@@ -78,7 +78,7 @@ def main():
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS OFF, SUMMARY ON) " + sql)
             plan_lines = [row[0] for row in cursor.fetchall()]
             print(f"\n{sql[:160]}…")
-            print("\n".join(plan_lines[:40]))
+            print("\n".join(plan_lines[:60]))
 
 
 if __name__ == "__main__":
