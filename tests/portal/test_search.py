@@ -2,6 +2,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reservations.models import Reservation, Status
@@ -162,6 +164,22 @@ def test_the_search_renders_in_korean_and_in_english(client):
 def test_search_queries_stay_constant_with_every_room_and_a_busy_day(
     client, django_assert_max_num_queries
 ):
+    nine = next_weekday_at(9)
+    searches = [
+        f"/?date={nine:%Y-%m-%d}&start=09:00&duration=60&mode={mode}"
+        for mode in ("free", "all", "day")
+    ]
+    RoomFactory()
+
+    def statements():
+        counts = []
+        for url in searches:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    with_one_room = statements()
     district = DistrictFactory()
     facilities = Facility.objects.bulk_create(
         Facility(code=f"S-{n}", name=f"센터 {n}", host_organization="센터", host_type="incubator",
@@ -189,7 +207,8 @@ def test_search_queries_stay_constant_with_every_room_and_a_busy_day(
     with django_assert_max_num_queries(12):
         response = client.get(f"/?date={nine:%Y-%m-%d}&start=09:00&duration=60")
     assert response.status_code == 200
-    assert response.context["page"].paginator.count == 1617 - 400
+    assert response.context["page"].paginator.count == 1 + 1617 - 400
+    assert statements() == with_one_room
     for mode in ("free", "all", "day"):
         with django_assert_max_num_queries(8):
             response = client.get(
