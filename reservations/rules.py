@@ -757,10 +757,6 @@ class BookerCancellation:
     def allows(self, reservation: Reservation, now: datetime.datetime) -> bool:
         return reservation.status in ACTIVE_STATUSES and reservation.start > now
 
-    def condition(self, now: datetime.datetime) -> Q:
-        """The queryset form of `allows`, e.g. to annotate a list of bookings."""
-        return Q(status__in=ACTIVE_STATUSES, start__gt=now)
-
 
 BOOKER_CANCELLATION = BookerCancellation()
 
@@ -801,19 +797,6 @@ class CheckInWindow:
             return False
         return True
 
-    def condition(self, now: datetime.datetime) -> Q:
-        """The queryset form of `allows`, e.g. to annotate a list of bookings."""
-        window = Q()
-        for kind, policy in POLICIES.items():
-            window |= Q(
-                room__kind=kind,
-                start__lte=now + policy.check_in_opens,
-                start__gt=now - policy.check_in_closes,
-            )
-        return Q(status=Status.APPROVED, checked_in_at__isnull=True, released_at__isnull=True) & (
-            window
-        )
-
     def missed(self, now: datetime.datetime) -> Q:
         """Approved bookings that asked for a check-in and whose window closed without one."""
         closed = Q()
@@ -842,14 +825,6 @@ class EndingEarly:
         except BookingError:
             return False
         return True
-
-    def condition(self, now: datetime.datetime) -> Q:
-        return Q(
-            status=Status.APPROVED,
-            checked_in_at__isnull=False,
-            released_at__isnull=True,
-            end__gt=now,
-        )
 
 
 ENDING_EARLY = EndingEarly()

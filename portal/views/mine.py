@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -50,15 +49,7 @@ def _ics_response(
 @require_GET
 def reservation_list(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
-    mine = (
-        Reservation.objects.booked_by(request.user)
-        .select_related("room__facility")
-        .annotate(
-            can_cancel=_flag(rules.BOOKER_CANCELLATION.condition(now)),
-            can_check_in=_flag(rules.CHECK_IN.condition(now)),
-            can_end_early=_flag(rules.ENDING_EARLY.condition(now)),
-        )
-    )
+    mine = Reservation.objects.booked_by(request.user).select_related("room__facility")
     # Both lists are paged: a company account can gather many bookings, and the page's work
     # must not grow with them. Upcoming holds the bookings still on; a meeting ended early,
     # and a booking cancelled, declined, expired or missed, goes with the past.
@@ -68,6 +59,11 @@ def reservation_list(request: SignedInRequest) -> HttpResponse:
     past = Paginator(mine.behind(now).order_by("-start", "-pk"), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    # What the booker may do with each booking ahead, as the rules say at this moment.
+    for reservation in upcoming:
+        reservation.can_cancel = rules.BOOKER_CANCELLATION.allows(reservation, now)
+        reservation.can_check_in = rules.CHECK_IN.allows(reservation, now)
+        reservation.can_end_early = rules.ENDING_EARLY.allows(reservation, now)
     feed_url = request.build_absolute_uri(reverse("mine:feed", args=[request.user.calendar_token]))
     return render(
         request,
@@ -97,10 +93,6 @@ def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.htmx:
         template += "#confirm"
     return render(request, template, {"reservation": reservation})
-
-
-def _flag(condition: Q) -> ExpressionWrapper:
-    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 @login_required
