@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 
 from rooms.models import Room
@@ -194,6 +195,13 @@ class Reservation(models.Model):
     def __str__(self):
         start, end = timezone.localtime(self.start), timezone.localtime(self.end)
         return f"{self.room} {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+    @property
+    def when(self):
+        """ "2026-12-02 (수) 10:00–11:00" in the current language: the booking's day and time."""
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        weekday = WEEKDAYS_ABBR[start.weekday()]
+        return f"{start:%Y-%m-%d} ({weekday}) {start:%H:%M}–{end:%H:%M}"
 
     @property
     def is_active(self):
