@@ -10,16 +10,13 @@ one booking's INSERT, rolled back, shows what the exclusion constraint and the r
 cost inside PostgreSQL. Bookings it made are deleted at the end.
 """
 
-import argparse
-import os
 import random
 import re
 import statistics
-import tempfile
 import time
 from collections import defaultdict
 
-import django
+from benchmarks.in_process import setup
 
 
 def kind_of(sql):
@@ -47,20 +44,7 @@ def kind_of(sql):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/boms_bench"))  # fmt: skip
-    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/1")
-    parser.add_argument("--requests", type=int, default=300)
-    args = parser.parse_args()
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="boms.settings", DEBUG="false", SECRET_KEY="profile-" + "x" * 50,
-        ALLOWED_HOSTS="testserver", DATABASE_URL=args.database_url, CACHE_URL=args.cache_url,
-        SECURE_SSL_REDIRECT="false", LOG_LEVEL="WARNING", EMAIL_URL="dummymail://",
-        STATIC_ROOT=tempfile.mkdtemp(prefix="boms-profile-"),
-    )  # fmt: skip
-    django.setup()
-    from django.core.management import call_command
+    args = setup(__doc__.splitlines()[0])
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -72,7 +56,6 @@ def main():
     from reservations.models import Reservation
     from rooms.models import Room, RoomKind
 
-    call_command("collectstatic", interactive=False, verbosity=0)
     profile_started = timezone.now()
     bookers = bench_users("bench-booker", 50)
     plan = {

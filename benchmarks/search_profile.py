@@ -9,31 +9,15 @@ SQL round trips and the rest, the statements per request, the process CPU time p
 EXPLAIN ANALYZE of a national search's two statements (the count and the page).
 """
 
-import argparse
-import os
 import random
 import statistics
-import tempfile
 import time
 
-import django
+from benchmarks.in_process import setup
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/boms_bench"))  # fmt: skip
-    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/1")
-    parser.add_argument("--requests", type=int, default=300)
-    args = parser.parse_args()
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="boms.settings", DEBUG="false", SECRET_KEY="profile-" + "x" * 50,
-        ALLOWED_HOSTS="testserver", DATABASE_URL=args.database_url, CACHE_URL=args.cache_url,
-        SECURE_SSL_REDIRECT="false", LOG_LEVEL="WARNING", EMAIL_URL="dummymail://",
-        STATIC_ROOT=tempfile.mkdtemp(prefix="boms-profile-"),
-    )  # fmt: skip
-    django.setup()
-    from django.core.management import call_command
+    args = setup(__doc__.splitlines()[0])
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -43,7 +27,6 @@ def main():
     from benchmarks.prepare import booking_days
     from regions.models import Region
 
-    call_command("collectstatic", interactive=False, verbosity=0)
     rng = random.Random(7)
     plan = {
         "days": [f"{day:%Y-%m-%d}" for day in booking_days(timezone.localdate())],
