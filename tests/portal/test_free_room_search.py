@@ -333,3 +333,31 @@ def test_map_points_carry_free_or_busy_and_the_booking_link(client):
     points = {p["url"].split("?")[0]: p for p in client.get("/", query).context["map_points"]}
     assert points[f"/rooms/{free.pk}/"]["free"] and points[f"/rooms/{free.pk}/"]["book"]
     assert not points[f"/rooms/{busy.pk}/"]["free"]
+
+
+HOSTILE = ["9999-12-31", "0001-01-01", "\x00", "\x1b[2J", "x" * 100_000, "é".encode("latin-1")]
+
+
+@pytest.mark.parametrize("name", ["mode", "sort", "area", "start", "duration", "date"])
+@pytest.mark.parametrize("value", HOSTILE, ids=["far", "early", "nul", "control", "huge", "latin1"])
+def test_the_searchs_parameters_refuse_hostile_values_with_a_400(client, name, value):
+    RoomFactory()
+    assert client.get("/", {name: value}).status_code == 400
+    # A repeated parameter counts with its last value.
+    assert client.get("/", {name: ["free", value]}).status_code == 400
+
+
+@pytest.mark.parametrize("name", ["start", "duration", "date"])
+@pytest.mark.parametrize("value", HOSTILE, ids=["far", "early", "nul", "control", "huge", "latin1"])
+def test_the_room_page_refuses_a_hostile_searched_period_and_the_form_only_prefills(
+    client, name, value
+):
+    """The room page validates the period a search hands it; the booking form's GET only
+    prefills (its POST validates), so a bad prefill shows the form, never a server error."""
+    room = RoomFactory()
+    ten = next_weekday_at(10)
+    query = {"date": f"{ten:%Y-%m-%d}", "start": "10:00", "duration": "60", name: value}
+    assert client.get(f"/rooms/{room.pk}/", query).status_code == 400
+    client.force_login(UserFactory())
+    assert client.get(f"/book/{room.pk}/", query).status_code in (200, 400)
+    assert client.get(f"/book/{room.pk}/", query, HTTP_HX_REQUEST="true").status_code in (200, 400)
