@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import AccountType, User
 from dashboard import rollup
 from reservations import synthetic
-from reservations.models import Reservation, ReservationEvent
+from reservations.models import Reservation, ReservationEvent, ScheduleVersion
 
 BENCH_PASSWORD = "bench-password-2026"
 COMPANIES = 1500  # the users work for this many businesses
@@ -37,9 +37,11 @@ def build(size: DatasetSize, *, seed: int = 2026, stdout=None):
         Reservation.objects.all().delete()
         User.objects.filter(email__startswith="bench-").delete()
         companies = _create_users(size.users)
-        with _rollup_triggers_off():
+        with _triggers_off():
             rows = _write(size, companies, rng)
         rollup.rebuild()
+        # Days stamped anew when next read: no cached schedule of the old rows is used.
+        ScheduleVersion.objects.exclude(key=ScheduleVersion.SITES).delete()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -49,8 +51,9 @@ def build(size: DatasetSize, *, seed: int = 2026, stdout=None):
 
 
 @contextlib.contextmanager
-def _rollup_triggers_off():
-    """COPY a million rows without a roll-up upsert per row; `rollup.rebuild` follows."""
+def _triggers_off():
+    """COPY a million rows without a roll-up upsert and a day's stamp per row; `rollup.rebuild`
+    and new stamps follow."""
     if connection.vendor != "postgresql":
         yield
         return

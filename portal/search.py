@@ -1,11 +1,12 @@
 """The free-room search behind the home page: which rooms answer a request, in what order, and
 what each result says.
 
-Three modes (`SearchMode`): the rooms bookable for the whole requested period, filtered in the
-database by every booking rule (`rules.admit`); all rooms with the next free time that fits the
-length; and, per room, the stretches of the day that fit it. The last two read the day's
-schedule of every room the hour-independent rules admit (`rules.DAY_RULES`, then
-`availability`), four queries whatever the number of rooms.
+Three modes (`SearchMode`): the rooms bookable for the whole requested period; all rooms with
+the next free time that fits the length; and, per room, the stretches of the day that fit it.
+Each narrows the rooms in the database by the rules that do not depend on the hour
+(`rules.DAY_RULES`), then asks each one's schedule of the day (`availability.day_book`, kept in
+the cache until a booking or a site's hours or closures change): a fixed number of queries,
+whatever the number of rooms.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from portal.forms import SearchForm, SearchMode, SearchOrder
 from reservations import rules
-from reservations.availability import DaySchedule, first_open_start, schedules
+from reservations.availability import DayBook, DaySchedule, day_book, first_open_start
 from reservations.rules import BookingRequest
 from rooms.calendar import at
 from rooms.models import Room, RoomKind
@@ -211,19 +212,19 @@ def search(
         rooms = rooms.order_by(*REGION_ORDER)
     if nothing:
         rooms = rooms.none()
-    results: list[Result]
     page: Page[Any]
+    # Every candidate by the rules that do not depend on the hour, in one statement; then each
+    # one's day, from the day's schedules of all rooms, kept in the cache until one changes.
+    candidates = list(rules.admit(rooms, request, rules.DAY_RULES).values_list("pk", "facility_id"))
+    book = day_book(request.day) if candidates else DayBook(request.day)
+    results: list[Result]
     if mode == SearchMode.FREE:
-        # One statement finds and orders the free rooms (their number is the list's length).
-        free = list(rules.admit(rooms, request).values_list("pk", flat=True))
+        free = book.free(candidates, start, end, now)
         page = Paginator(free, PAGE_SIZE).get_page(page_number)
         results = [Result(pk, True, start) for pk in page.object_list]
     else:
-        # Every candidate's day, read by ids, in a fixed number of statements.
-        candidates = rules.admit(rooms, request, rules.DAY_RULES)
-        every = list(candidates.values_list("pk", "facility_id"))
-        days = schedules(every, request.day, now=now)
-        rows = (_day_result(pk, days[pk], request, mode) for pk, _facility in every)
+        days = book.schedules(candidates, now)
+        rows = (_day_result(pk, days[pk], request, mode) for pk, _facility in candidates)
         kept = [row for row in rows if row is not None]
         if order == SearchOrder.SOONEST:
             kept.sort(key=_soonest_key)

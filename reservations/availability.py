@@ -7,19 +7,22 @@ hours, public holidays, closures, the bookings that hold their slot, and the pas
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reservations import rules
+from reservations.models import ScheduleVersion, Status
 from reservations.rules import SLOT, BookingRequest
 from rooms.calendar import at
-from rooms.models import OpeningHours, Room
+from rooms.models import Closure, OpeningHours, Room
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -70,11 +73,18 @@ class DaySchedule:
         return [slot for slot in self.slots if slot.free]
 
     def is_free(self, start: datetime.datetime, end: datetime.datetime) -> bool:
+        """Whether [start, end), within the opening hours and on their half-hour grid, is free."""
         if self.opens is None or self.closes is None:
             return False
         if start < self.opens or end > self.closes or end <= start:
             return False
-        return all(slot.free for slot in self._slots(start, end))
+        if self.now is not None and rules.NOT_IN_THE_PAST.is_past(
+            _slot_floor(start, self.opens), self.now
+        ):
+            return False
+        return not any(
+            busy_start < end and busy_end > start for busy_start, busy_end, _why in self.busy
+        )
 
     def next_free_start(
         self, after: datetime.datetime, length: datetime.timedelta = SLOT
@@ -153,10 +163,185 @@ class DaySchedule:
             start = end
 
 
+# How long a day's schedules stay in the cache under its stamps; a change replaces them sooner.
+DAY_BOOK_SECONDS = 300
+# Part of the cache key: a release that changes what a DayBook holds never reads an older one.
+DAY_BOOK_FORMAT = 2
+DAY_SLOTS = int(datetime.timedelta(days=1) / SLOT)
+
+
+@dataclass
+class DayBook:
+    """What makes up the rooms' free time on one day: the sites' opening hours, the closures and
+    the active bookings, read in three queries; each room's `DaySchedule` at a moment comes from
+    it (`schedules`), since which bookings hold their time, and what is past, depend on it.
+
+    Bookings are kept as the half hours of the day they touch, bit i for [i × 30 min, (i + 1) ×
+    30 min) from midnight, as a schedule takes them slot by slot: the whole country's day stays
+    small in the cache. A pending booking, which holds its time only until it starts, is kept
+    apart with its start.
+    """
+
+    day: datetime.date
+    # {facility id: (opens, closes)} in seconds from midnight; a site closed that day is absent.
+    hours: dict[int, tuple[float, float]] = field(default_factory=dict)
+    closures: list[Closure] = field(default_factory=list)
+    # {room id: the half hours its approved bookings hold}
+    held: dict[int, int] = field(default_factory=dict)
+    # {room id: [(start in seconds from midnight, half hours)]} of its pending bookings
+    pending: dict[int, list[tuple[float, int]]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, day: datetime.date, pairs: list[tuple[int, int]] | None = None) -> DayBook:
+        """The day of the rooms given as (room id, facility id) pairs, or of every room."""
+        facility_ids = None if pairs is None else {facility_id for _, facility_id in pairs}
+        room_ids = None if pairs is None else [room_id for room_id, _ in pairs]
+        book = cls(day)
+        spans: dict[tuple[datetime.time, datetime.time], tuple[float, float]] = {}
+        for facility_id, row in rules.OPENING_HOURS.hours_on(facility_ids, day).items():
+            book.hours[facility_id] = spans.setdefault(
+                (row.opens, row.closes),
+                (book.seconds(at(day, row.opens)), book.seconds(at(day, row.closes))),
+            )
+        next_midnight = book.midnight + datetime.timedelta(days=1)
+        busy = rules.SLOT_FREE.busy(room_ids, book.midnight, next_midnight)
+        for room_id, rows in busy.items():
+            for start, end, status in rows:
+                slots = book.slots(start, end)
+                if status == Status.PENDING:
+                    book.pending.setdefault(room_id, []).append((book.seconds(start), slots))
+                else:
+                    book.held[room_id] = book.held.get(room_id, 0) | slots
+        book.closures = rules.CLOSURES.during(facility_ids, book.midnight, next_midnight)
+        return book
+
+    @cached_property
+    def midnight(self) -> datetime.datetime:
+        return at(self.day, datetime.time.min)
+
+    def moment(self, seconds: float) -> datetime.datetime:
+        return self.midnight + datetime.timedelta(seconds=seconds)
+
+    def seconds(self, moment: datetime.datetime) -> float:
+        return (moment - self.midnight).total_seconds()
+
+    def slots(self, start: datetime.datetime, end: datetime.datetime) -> int:
+        """The half hours of the day that [start, end) touches, as bits."""
+        grid = SLOT.total_seconds()
+        first = max(0, int(self.seconds(start) // grid))
+        last = min(DAY_SLOTS, math.ceil(self.seconds(end) / grid))
+        return ((1 << last) - (1 << first)) if last > first else 0
+
+    def holding(self, room_id: int, now: datetime.datetime) -> int:
+        """The half hours of the room's bookings that hold their time at `now`."""
+        held = self.held.get(room_id, 0)
+        for start, slots in self.pending.get(room_id, ()):
+            if rules.holds(Status.PENDING, self.moment(start), now):
+                held |= slots
+        return held
+
+    def schedules(
+        self, pairs: Iterable[tuple[int, int]], now: datetime.datetime
+    ) -> dict[int, DaySchedule]:
+        """{room id: DaySchedule} at `now` of the rooms given as (room id, facility id) pairs."""
+        holiday = rules.HOLIDAYS.name(self.day)
+        booked, closed = _("Booked"), _("Closed")
+        result = {}
+        for room_id, facility_id in pairs:
+            opening = self.hours.get(facility_id)
+            if opening is None or holiday:
+                result[room_id] = DaySchedule(room_id, self.day, None, None, holiday or closed)
+                continue
+            opens, closes = self.moment(opening[0]), self.moment(opening[1])
+            room_closures = [c for c in self.closures if c.affects(room_id, facility_id)]
+            whole_day = next(
+                (c for c in room_closures if c.start <= opens and c.end >= closes), None
+            )
+            if whole_day:
+                result[room_id] = DaySchedule(room_id, self.day, None, None, whole_day.reason)
+                continue
+            busy = [(start, end, booked) for start, end in self._runs(self.holding(room_id, now))]
+            busy += [(c.start, c.end, c.reason) for c in room_closures]
+            result[room_id] = DaySchedule(room_id, self.day, opens, closes, "", busy, now)
+        return result
+
+    def _runs(self, slots: int) -> Iterator[tuple[datetime.datetime, datetime.datetime]]:
+        """The stretches of consecutive half hours among `slots`."""
+        index = 0
+        while slots:
+            if slots & 1:
+                length = 0
+                while slots & 1:
+                    slots >>= 1
+                    length += 1
+                yield (
+                    self.moment(index * SLOT.total_seconds()),
+                    self.moment((index + length) * SLOT.total_seconds()),
+                )
+                index += length
+            else:
+                slots >>= 1
+                index += 1
+
+    def free(
+        self,
+        pairs: Iterable[tuple[int, int]],
+        start: datetime.datetime,
+        end: datetime.datetime,
+        now: datetime.datetime,
+    ) -> list[int]:
+        """The rooms, of those given as (room id, facility id) pairs, whose `DaySchedule` at `now`
+        is free for the whole of [start, end), a period on the half-hour grid: worked out on the
+        bits, without building the schedules, for a search across the country."""
+        if rules.HOLIDAYS.name(self.day) or end <= start:
+            return []
+        wanted_from, wanted_to = self.seconds(start), self.seconds(end)
+        wanted = self.slots(start, end)
+        grid = SLOT.total_seconds()
+        closed: dict[int, list[Closure]] = {}
+        for closure in self.closures:
+            if closure.start < end and closure.end > start:
+                closed.setdefault(closure.facility_id, []).append(closure)
+        past: dict[float, bool] = {}
+        free = []
+        for room_id, facility_id in pairs:
+            opening = self.hours.get(facility_id)
+            if opening is None or wanted_from < opening[0] or wanted_to > opening[1]:
+                continue
+            first_slot = opening[0] + (wanted_from - opening[0]) // grid * grid
+            if first_slot not in past:
+                past[first_slot] = rules.NOT_IN_THE_PAST.is_past(self.moment(first_slot), now)
+            if past[first_slot] or self.held.get(room_id, 0) & wanted:
+                continue
+            if room_id in self.pending and self.holding(room_id, now) & wanted:
+                continue
+            if any(c.affects(room_id, facility_id) for c in closed.get(facility_id, ())):
+                continue
+            free.append(room_id)
+        return free
+
+
+def day_book(day: datetime.date) -> DayBook:
+    """Every room's `DayBook` of `day`, from the cache when nothing in it changed since.
+
+    The day's stamps (`ScheduleVersion`) are read first and name the cache entry: a booking or
+    a site's change commits its new stamp with it, so an entry is never used after a change it
+    does not hold; a change that commits while the day is read is in it or stamped later.
+    """
+    keys = [ScheduleVersion.SITES, day.isoformat()]
+    stamps = ScheduleVersion.objects.stamps(keys)
+    cache_key = f"day-book:{DAY_BOOK_FORMAT}:" + ":".join(f"{key}={stamps[key]}" for key in keys)
+    book = cache.get(cache_key)
+    if book is None:
+        book = DayBook.read(day)
+        cache.set(cache_key, book, DAY_BOOK_SECONDS)
+    return book
+
+
 def availability(
     rooms: Iterable[Room], day: datetime.date, *, now: datetime.datetime | None = None
 ) -> dict[int, DaySchedule]:
-    """{room id: DaySchedule} for `day`: four queries, however many rooms."""
+    """{room id: DaySchedule} for `day`: three queries, however many rooms."""
     return schedules([(room.pk, room.facility_id) for room in rooms], day, now=now)
 
 
@@ -164,33 +349,7 @@ def schedules(
     pairs: list[tuple[int, int]], day: datetime.date, *, now: datetime.datetime | None = None
 ) -> dict[int, DaySchedule]:
     """{room id: DaySchedule} for `day` of the rooms given as (room id, facility id) pairs."""
-    now = now or timezone.now()
-    facility_ids = {facility_id for _, facility_id in pairs}
-    day_start = at(day, datetime.time.min)
-    day_end = day_start + datetime.timedelta(days=1)
-
-    hours = rules.OPENING_HOURS.hours_on(facility_ids, day)
-    closures = rules.CLOSURES.during(facility_ids, day_start, day_end)
-    booked = _("Booked")
-    bookings = rules.SLOT_FREE.busy([pk for pk, _ in pairs], day_start, day_end, now)
-    holiday = rules.HOLIDAYS.name(day)
-
-    result = {}
-    for room_id, facility_id in pairs:
-        opening = hours.get(facility_id)
-        if opening is None or holiday:
-            result[room_id] = DaySchedule(room_id, day, None, None, holiday or _("Closed"))
-            continue
-        opens, closes = at(day, opening.opens), at(day, opening.closes)
-        room_closures = [c for c in closures if c.affects(room_id, facility_id)]
-        whole_day = next((c for c in room_closures if c.start <= opens and c.end >= closes), None)
-        if whole_day:
-            result[room_id] = DaySchedule(room_id, day, None, None, whole_day.reason)
-            continue
-        busy = [(start, end, booked) for start, end in bookings.get(room_id, [])]
-        busy += [(c.start, c.end, c.reason) for c in room_closures]
-        result[room_id] = DaySchedule(room_id, day, opens, closes, "", busy, now)
-    return result
+    return DayBook.read(day, pairs).schedules(pairs, now or timezone.now())
 
 
 def free_rooms(

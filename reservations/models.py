@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+import time
 
 from django.conf import settings
 from django.db import models
@@ -363,3 +364,39 @@ class PersonalDataAccess(models.Model):
             count=len(reservation_ids),
             criteria=criteria[:500],
         )
+
+
+class ScheduleVersionQuerySet(models.QuerySet):
+    def stamps(self, keys):
+        """{key: version} of `keys`; a key never stamped (a day nobody booked yet, or after the
+        table was emptied) is stamped now, later than any stamp it may have had."""
+        stamps = dict(self.filter(key__in=keys).values_list("key", "version"))
+        missing = [key for key in keys if key not in stamps]
+        if missing:
+            now = time.time_ns() // 1000
+            self.bulk_create(
+                [ScheduleVersion(key=key, version=now) for key in missing], ignore_conflicts=True
+            )
+            stamps = dict(self.filter(key__in=keys).values_list("key", "version"))
+        return stamps
+
+
+class ScheduleVersion(models.Model):
+    """When what makes up a day's free time last changed: a stamp that grows with each change.
+
+    Triggers in the database (migration 0008) stamp `key` in the changing transaction itself:
+    the day, in Asia/Seoul, of a booking inserted, deleted or changed in what holds its time,
+    and SITES for any change of opening hours or closures. The schedules read for a day are
+    kept in the cache under both stamps (`availability.day_book`), so a change is seen by the
+    next reader at once and nothing cached can show as free a time that was taken.
+    """
+
+    SITES = "sites"
+
+    key = models.CharField(max_length=10, primary_key=True)
+    version = models.BigIntegerField()
+
+    objects = ScheduleVersionQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.key} {self.version}"

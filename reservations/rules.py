@@ -127,6 +127,11 @@ def holding(now: datetime.datetime) -> ReservationQuerySet:
     return Reservation.objects.active().exclude(status=Status.PENDING, start__lte=now)
 
 
+def holds(status: str, start: datetime.datetime, now: datetime.datetime) -> bool:
+    """The Python twin of `holding`, for an active booking already read."""
+    return not (status == Status.PENDING and start <= now)
+
+
 @dataclass(frozen=True)
 class BookingRequest:
     """A period someone asks a room for: what every rule examines.
@@ -328,14 +333,15 @@ class NotOnAHoliday(PeriodRule):
 class WithinOpeningHours(Rule):
     code = "outside_hours"
 
-    def hours_on(self, facility_ids: Iterable[int], day: datetime.date) -> dict[int, OpeningHours]:
-        """{facility id: its opening hours on `day`}; a facility closed that weekday is absent."""
-        return {
-            hours.facility_id: hours
-            for hours in OpeningHours.objects.filter(
-                facility_id__in=facility_ids, weekday=day.weekday()
-            ).order_by()
-        }
+    def hours_on(
+        self, facility_ids: Iterable[int] | None, day: datetime.date
+    ) -> dict[int, OpeningHours]:
+        """{facility id: its opening hours on `day`} of these facilities (None: of all); a
+        facility closed that weekday is absent."""
+        hours = OpeningHours.objects.filter(weekday=day.weekday()).order_by()
+        if facility_ids is not None:
+            hours = hours.filter(facility_id__in=facility_ids)
+        return {row.facility_id: row for row in hours}
 
     def _refuse(self) -> BookingError:
         return refusal(self.code, _("The booking must be within the facility's opening hours."))
@@ -438,12 +444,17 @@ class NotClosed(Rule):
     code = "closed"
 
     def during(
-        self, facility_ids: Iterable[int], start: datetime.datetime, end: datetime.datetime
+        self,
+        facility_ids: Iterable[int] | None,
+        start: datetime.datetime,
+        end: datetime.datetime,
     ) -> list[Closure]:
-        """Closures of these facilities, or of their rooms, that overlap [start, end)."""
-        return list(
-            Closure.objects.filter(facility_id__in=facility_ids).overlapping(start, end).order_by()
-        )
+        """Closures of these facilities (None: of all), or of their rooms, that overlap
+        [start, end)."""
+        closures = Closure.objects.overlapping(start, end).order_by()
+        if facility_ids is not None:
+            closures = closures.filter(facility_id__in=facility_ids)
+        return list(closures)
 
     def closing(self, request: BookingRequest, room: Any, facility: Any) -> QuerySet[Closure]:
         """Closures of the room or of its facility (ids or OuterRefs) during the request."""
@@ -598,23 +609,17 @@ class SlotFree(Rule):
     code = "slot_taken"
 
     def busy(
-        self,
-        room_ids: Iterable[int],
-        start: datetime.datetime,
-        end: datetime.datetime,
-        now: datetime.datetime,
-    ) -> dict[int, list[tuple[datetime.datetime, datetime.datetime]]]:
-        """{room id: [(start, end)]} of the bookings that hold time in [start, end)."""
-        held: dict[int, list[tuple[datetime.datetime, datetime.datetime]]] = {}
-        rows = (
-            holding(now)
-            .filter(room_id__in=room_ids)
-            .overlapping(start, end)
-            .order_by()
-            .values_list("room_id", "start", EFFECTIVE_END)
-        )
-        for room_id, booked_from, booked_to in rows:
-            held.setdefault(room_id, []).append((booked_from, booked_to))
+        self, room_ids: Iterable[int] | None, start: datetime.datetime, end: datetime.datetime
+    ) -> dict[int, list[tuple[datetime.datetime, datetime.datetime, str]]]:
+        """{room id: [(start, effective end, status)]} of the active bookings of these rooms
+        (None: of all) that overlap [start, end); which of them hold their time at a given
+        moment, `holds` tells."""
+        held: dict[int, list[tuple[datetime.datetime, datetime.datetime, str]]] = {}
+        rows = Reservation.objects.active().overlapping(start, end).order_by()
+        if room_ids is not None:
+            rows = rows.filter(room_id__in=room_ids)
+        for room_id, *booking in rows.values_list("room_id", "start", EFFECTIVE_END, "status"):
+            held.setdefault(room_id, []).append(tuple(booking))
         return held
 
     def taken(self) -> BookingError:

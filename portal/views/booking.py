@@ -17,7 +17,7 @@ from accounts.http import SignedInRequest
 from accounts.models import User
 from portal.forms import DEFAULT_DURATION, LENGTHS, BookingForm, DayForm
 from reservations import rules, services
-from reservations.availability import availability
+from reservations.availability import DayBook, availability, day_book
 from reservations.models import Reservation
 from reservations.rules import SLOT, BookingRequest
 from rooms.models import Room
@@ -33,10 +33,12 @@ def _book_url(room: Room, start: datetime.datetime, minutes: int) -> str:
     )
 
 
-def _other_times(room: Room, starts_at: datetime.datetime, minutes: int) -> list[dict[str, Any]]:
+def _other_times(
+    room: Room, book: DayBook, starts_at: datetime.datetime, minutes: int
+) -> list[dict[str, Any]]:
     """Starts in the same room that day with the whole length free, nearest the one asked for."""
     length = datetime.timedelta(minutes=minutes)
-    room_day = availability([room], timezone.localdate(starts_at))[room.pk]
+    room_day = book.schedules([(room.pk, room.facility_id)], timezone.now())[room.pk]
     starts = [
         start
         for window_start, window_end in room_day.free_windows(None, length)
@@ -57,10 +59,13 @@ def _steps(first: datetime.datetime, last: datetime.datetime):
 
 
 def _rooms_nearby(
-    room: Room, user: User, starts_at: datetime.datetime, ends_at: datetime.datetime,
-    attendees: int, minutes: int,
+    room: Room, book: DayBook, user: User, starts_at: datetime.datetime,
+    ends_at: datetime.datetime, attendees: int, minutes: int,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    """Rooms of the region free for the whole period: the same district first, nearest first."""
+    """Rooms of the region free for the whole period: the same district first, nearest first.
+
+    As the search finds them: the rules that do not depend on the hour in the database, then the
+    day's schedules; the booker's own rules were asked already, of this room."""
     facility = room.facility
     distance = ExpressionWrapper(
         (F("facility__latitude") - facility.latitude) ** 2
@@ -68,20 +73,20 @@ def _rooms_nearby(
         output_field=FloatField(),
     )
     elsewhere = Case(When(facility__district_id=facility.district_id, then=0), default=1)
-    candidates = (
+    now = timezone.now()
+    region = (
         Room.objects.in_region(facility.district.region_id)
         .exclude(pk=room.pk)
-        .select_related("facility")
         .annotate(distance=distance, elsewhere=elsewhere)
+        .order_by("elsewhere", "distance", "pk")
     )
     request = BookingRequest(
-        starts_at, ends_at, timezone.now(), attendees=attendees, user=user, booker_checked=True
+        starts_at, ends_at, now, attendees=attendees, user=user, booker_checked=True
     )
-    found = rules.admit(candidates, request).order_by("elsewhere", "distance", "pk")
-    return [
-        {"room": other, "url": _book_url(other, starts_at, minutes)}
-        for other in found[:ALTERNATIVES]
-    ]
+    candidates = rules.admit(region, request, rules.DAY_RULES).values_list("pk", "facility_id")
+    found = book.free(list(candidates), starts_at, ends_at, now)[:ALTERNATIVES]
+    others = Room.objects.select_related("facility").in_bulk(found)
+    return [{"room": others[pk], "url": _book_url(others[pk], starts_at, minutes)} for pk in found]
 
 
 def _initial(request: SignedInRequest) -> dict[str, Any]:
@@ -136,10 +141,12 @@ def book(request: SignedInRequest, room_pk: int) -> HttpResponse:
                     clash = error.params["booking"]
                 if error.code == "slot_taken":
                     data = form.cleaned_data
+                    book = day_book(timezone.localdate(data["starts_at"]))
                     alternatives = {
-                        "slots": _other_times(room, data["starts_at"], data["duration"]),
+                        "slots": _other_times(room, book, data["starts_at"], data["duration"]),
                         "rooms": _rooms_nearby(
                             room,
+                            book,
                             request.user,
                             data["starts_at"],
                             data["ends_at"],

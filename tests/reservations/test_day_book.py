@@ -1,0 +1,177 @@
+"""A day's schedules of every room, kept in the cache under stamps the database sets in the
+changing transaction itself: never a stale "free"."""
+
+import datetime
+import random
+
+import pytest
+from django.utils import timezone
+
+from reservations import services
+from reservations.availability import DayBook, day_book
+from reservations.models import Reservation, ScheduleVersion, Status
+from rooms.models import OpeningHours
+from tests.factories import (
+    ClosureFactory,
+    ReservationFactory,
+    RoomFactory,
+    UserFactory,
+    next_weekday_at,
+)
+
+pytestmark = pytest.mark.django_db
+HOUR = datetime.timedelta(hours=1)
+
+
+def stamp(key):
+    return ScheduleVersion.objects.filter(key=key).values_list("version", flat=True).first()
+
+
+def test_a_booking_stamps_its_day_in_seoul_when_it_is_made_changed_or_deleted():
+    nine = next_weekday_at(9)
+    key = nine.date().isoformat()
+    assert stamp(key) is None
+    booking = ReservationFactory(start=nine, end=nine + HOUR)
+    made = stamp(key)
+    assert made is not None
+    Reservation.objects.filter(pk=booking.pk).update(status=Status.CANCELLED)
+    cancelled = stamp(key)
+    assert cancelled > made
+    Reservation.objects.filter(pk=booking.pk).update(released_at=nine + HOUR / 2)
+    released = stamp(key)
+    assert released > cancelled
+    Reservation.objects.filter(pk=booking.pk).delete()
+    assert stamp(key) > released
+
+
+def test_a_booking_at_eight_in_seoul_stamps_that_day_not_the_utc_one():
+    eight = next_weekday_at(8)
+    assert eight.astimezone(datetime.UTC).date() != eight.date()
+    ReservationFactory(start=eight, end=eight + HOUR)
+    assert stamp(eight.date().isoformat()) is not None
+    assert stamp(eight.astimezone(datetime.UTC).date().isoformat()) is None
+
+
+def test_a_change_that_holds_no_time_leaves_the_day_alone():
+    nine = next_weekday_at(9)
+    booking = ReservationFactory(start=nine, end=nine + HOUR)
+    before = stamp(nine.date().isoformat())
+    Reservation.objects.filter(pk=booking.pk).update(purpose="다른 회의", checked_in_at=nine)
+    assert stamp(nine.date().isoformat()) == before
+
+
+def test_a_booking_moved_to_another_day_stamps_both_days():
+    nine = next_weekday_at(9)
+    later = next_weekday_at(9, days_ahead=3)
+    booking = ReservationFactory(start=nine, end=nine + HOUR)
+    ReservationFactory(start=later, end=later + HOUR)
+    first, second = stamp(nine.date().isoformat()), stamp(later.date().isoformat())
+    Reservation.objects.filter(pk=booking.pk).update(start=later + HOUR, end=later + 2 * HOUR)
+    assert stamp(nine.date().isoformat()) > first
+    assert stamp(later.date().isoformat()) > second
+
+
+def test_opening_hours_and_closures_stamp_the_sites():
+    room = RoomFactory()
+    before = stamp(ScheduleVersion.SITES)
+    OpeningHours.objects.filter(facility=room.facility, weekday=0).update(opens=datetime.time(10))
+    hours_changed = stamp(ScheduleVersion.SITES)
+    assert hours_changed > before
+    closure = ClosureFactory(facility=room.facility)
+    closed = stamp(ScheduleVersion.SITES)
+    assert closed > hours_changed
+    closure.delete()
+    assert stamp(ScheduleVersion.SITES) > closed
+
+
+def test_stamps_only_grow_also_after_the_table_was_emptied():
+    nine = next_weekday_at(9)
+    keys = [ScheduleVersion.SITES, nine.date().isoformat()]
+    first = ScheduleVersion.objects.stamps(keys)
+    assert set(first) == set(keys)
+    ScheduleVersion.objects.all().delete()
+    again = ScheduleVersion.objects.stamps(keys)
+    assert all(again[key] > first[key] for key in keys)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["book", "cancel", "release", "close", "shorten the day"],
+)
+def test_the_cached_day_shows_every_change_at_once(change):
+    """Read (and cache) the day, change it, read it again: the change is there."""
+    nine = next_weekday_at(9)
+    room = RoomFactory()
+    booker = UserFactory()
+    pairs = [(room.pk, room.facility_id)]
+    now = timezone.now()
+    booking = ReservationFactory(room=room, start=nine, end=nine + 3 * HOUR)
+    ten, eleven = nine + HOUR, nine + 2 * HOUR
+    assert day_book(nine.date()).free(pairs, ten, eleven, now) == []
+    twelve = nine + 3 * HOUR
+    assert day_book(nine.date()).free(pairs, twelve, twelve + HOUR, now) == [room.pk]
+    if change == "book":
+        services.book(
+            booker, room, start=twelve, end=twelve + HOUR, attendees=2, purpose="회의",
+            company_name="주식회사 예시", contact_phone="010-1234-5678",
+        )  # fmt: skip
+        asked, expected = (twelve, twelve + HOUR), []
+    elif change == "cancel":
+        Reservation.objects.filter(pk=booking.pk).update(status=Status.CANCELLED)
+        asked, expected = (ten, eleven), [room.pk]
+    elif change == "release":
+        Reservation.objects.filter(pk=booking.pk).update(released_at=ten)
+        asked, expected = (ten, eleven), [room.pk]
+    elif change == "close":
+        ClosureFactory(facility=room.facility, start=twelve, end=twelve + HOUR)
+        asked, expected = (twelve, twelve + HOUR), []
+    else:
+        OpeningHours.objects.filter(facility=room.facility).update(closes=datetime.time(12))
+        asked, expected = (twelve, twelve + HOUR), []
+    assert day_book(nine.date()).free(pairs, *asked, now) == expected
+
+
+def test_the_day_is_read_from_the_cache_while_nothing_changes(django_assert_num_queries):
+    nine = next_weekday_at(9)
+    room = RoomFactory()
+    ReservationFactory(room=room, start=nine, end=nine + HOUR)
+    day_book(nine.date())
+    with django_assert_num_queries(1):
+        book = day_book(nine.date())
+    assert book.held[room.pk]
+
+
+def test_free_rooms_of_the_day_book_are_those_whose_schedule_is_free():
+    """`DayBook.free`, worked out on seconds, answers what each room's DaySchedule does, for
+    bookings approved, pending (which lapse at their start), released early, closures of a
+    site or one room, a site that opens late, and moments before and during the day."""
+    rng = random.Random(1202)
+    nine = next_weekday_at(9)
+    rooms = [RoomFactory() for _ in range(4)]
+    rooms.append(RoomFactory(facility=rooms[0].facility, name="소회의실"))
+    late = RoomFactory(
+        facility__opening_hours=[(d, datetime.time(13), datetime.time(18)) for d in range(7)]
+    )
+    rooms.append(late)
+    taken = []
+    while len(taken) < 14:
+        room = rng.choice(rooms)
+        start = nine + datetime.timedelta(minutes=30 * rng.randrange(0, 17))
+        end = start + datetime.timedelta(minutes=30 * rng.randrange(1, 4))
+        if any(other == room and s < end and e > start for other, s, e in taken):
+            continue
+        taken.append((room, start, end))
+        status = rng.choice([Status.APPROVED, Status.PENDING, Status.CANCELLED])
+        released = rng.choice([None, start + datetime.timedelta(minutes=rng.randrange(1, 29))])
+        ReservationFactory(room=room, start=start, end=end, status=status, released_at=released)
+    ClosureFactory(facility=rooms[1].facility, start=nine + 2 * HOUR, end=nine + 3 * HOUR)
+    ClosureFactory(facility=rooms[0].facility, room=rooms[4], start=nine, end=nine + 9 * HOUR)
+    pairs = [(room.pk, room.facility_id) for room in rooms]
+    book = DayBook.read(nine.date())
+    for _ in range(300):
+        start = nine + datetime.timedelta(minutes=30 * rng.randrange(-2, 18))
+        end = start + datetime.timedelta(minutes=30 * rng.randrange(1, 6))
+        now = nine + datetime.timedelta(minutes=rng.randrange(-600, 540, 7))
+        days = book.schedules(pairs, now)
+        expected = [pk for pk, _facility in pairs if days[pk].is_free(start, end)]
+        assert book.free(pairs, start, end, now) == expected, (start, end, now)
