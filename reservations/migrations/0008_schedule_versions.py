@@ -13,8 +13,8 @@ POSTGRESQL = [
     """\
 CREATE FUNCTION reservations_schedule_stamp(keys text[]) RETURNS void LANGUAGE sql AS $$
     INSERT INTO reservations_scheduleversion ("key", version)
-    SELECT DISTINCT stamped, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint
-    FROM unnest(keys) AS stamped
+    SELECT stamped, (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint
+    FROM (SELECT DISTINCT unnest(keys) AS stamped) AS distinct_keys
     ORDER BY 1
     ON CONFLICT ("key") DO UPDATE
     SET version = GREATEST(reservations_scheduleversion.version + 1, excluded.version)
