@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from regions.models import LATITUDE_RANGE, LONGITUDE_RANGE, District, Region
-from reservations.rules import SLOT
+from reservations.models import Frequency, occurrence_days
+from reservations.rules import SERIES_MAX_DATES, SLOT
 from rooms.calendar import at
 from rooms.models import Equipment, RoomKind
 from web.forms import DateField
@@ -268,3 +269,83 @@ class DoorCheckInForm(forms.Form):
             }
         ),
     )
+
+
+class SeriesEnd(models.TextChoices):
+    COUNT = "count", _("After a number of dates")
+    UNTIL = "until", _("On a date")
+
+
+class SeriesForm(BookingForm):
+    """A recurring booking: the first date's booking, how it repeats and when it ends."""
+
+    frequency = forms.ChoiceField(
+        label=_("Repeats"), choices=Frequency.choices, initial=Frequency.WEEKLY
+    )
+    ends = forms.ChoiceField(
+        label=_("Ends"),
+        choices=SeriesEnd.choices,
+        initial=SeriesEnd.COUNT,
+        widget=forms.RadioSelect,
+    )
+    count = forms.IntegerField(
+        label=_("Number of dates"),
+        min_value=2,
+        max_value=SERIES_MAX_DATES,
+        required=False,
+        initial=4,
+    )
+    until = DateField(
+        label=_("Last date"), required=False, input_formats=["%Y-%m-%d"],
+        help_text=_("The series ends on or before this day."),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["count"].help_text = _("Including the first date; at most %(limit)s.") % {
+            "limit": SERIES_MAX_DATES
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        ends, first = cleaned.get("ends"), cleaned.get("date")
+        if ends == SeriesEnd.COUNT:
+            cleaned["until"] = None
+            if cleaned.get("count") is None and "count" not in self.errors:
+                self.add_error("count", _("Give the number of dates."))
+        elif ends == SeriesEnd.UNTIL:
+            cleaned["count"] = None
+            until = cleaned.get("until")
+            if until is None:
+                if "until" not in self.errors:
+                    self.add_error("until", _("Give the series' last date."))
+            elif first and until <= first:
+                self.add_error("until", _("The last date must come after the first."))
+            elif first and cleaned.get("frequency"):
+                days = occurrence_days(
+                    first, cleaned["frequency"], until=until, most=SERIES_MAX_DATES
+                )
+                if len(days) > SERIES_MAX_DATES:
+                    self.add_error(
+                        "until",
+                        _("A series has at most %(limit)s dates: choose an earlier last date.")
+                        % {"limit": SERIES_MAX_DATES},
+                    )
+        return cleaned
+
+    def series_arguments(self):
+        """Keyword arguments for reservations.services.book_series()."""
+        data = self.cleaned_data
+        return {
+            **self.booking_arguments(),
+            "frequency": data["frequency"],
+            "until": data["until"],
+            "count": data["count"],
+        }
+
+    def plan_arguments(self):
+        """Keyword arguments for reservations.services.plan_series()."""
+        arguments = self.series_arguments()
+        for name in ("purpose", "company_name", "contact_phone"):
+            del arguments[name]
+        return arguments

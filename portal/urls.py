@@ -3,12 +3,15 @@ bookings."""
 
 from django.urls import include, path, re_path
 
-from portal.views import booking, door, mine, room, search, statement
+from portal.views import booking, door, mine, room, search, series, statement
 
 booking_patterns = (
     [
         path("<int:room_pk>/", booking.book, name="book"),
         path("done/<int:pk>/", booking.booked, name="booked"),
+        path("<int:room_pk>/series/", series.book_series, name="book_series"),
+        path("series/<int:pk>/", series.series_detail, name="series"),
+        path("series/<int:pk>.ics", series.series_ics, name="series_ics"),
     ],
     "booking",
 )

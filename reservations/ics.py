@@ -1,4 +1,12 @@
-"""Bookings as iCalendar (.ics) data, in Asia/Seoul time with its VTIMEZONE."""
+"""Bookings as iCalendar (.ics) data, in Asia/Seoul time with its VTIMEZONE.
+
+A recurring series is written as one VEVENT per booked date, not as an RRULE with EXDATEs:
+each date is a booking of its own, with its own status (a date may be pending, approved or
+cancelled on its own), its own booking code and its own UID, which the calendar feed and every
+later e-mail about that date reuse. Calendar apps then show exactly the dates that were
+booked, update or cancel each one alone, and a feed never shows a date twice (an RRULE event
+beside the dates' own events would).
+"""
 
 from django.conf import settings
 from django.utils import timezone

@@ -135,6 +135,15 @@ class Reservation(models.Model):
         blank=True,
         help_text=_("When the rest of the booked time was freed: ended early, or a no-show."),
     )
+    # One date of a recurring series (Series below), booked under the same rules as any other.
+    series = models.ForeignKey(
+        "Series",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+        verbose_name=_("series"),
+    )
     # The shortest lead time (in minutes) of a reminder sent so far; empty before the first.
     reminded_before = models.PositiveIntegerField(_("reminded before (minutes)"), null=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
@@ -400,3 +409,151 @@ class ScheduleVersion(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.version}"
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("Every week")
+    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    MONTHLY = "monthly", _("Every month, same weekday of the same week")
+
+
+def _nth_weekday(year, month, weekday, week):
+    """The day of the month that is its `week`-th (1–4) such weekday, or its last for 5."""
+    first = datetime.date(year, month, 1)
+    day = first + datetime.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (week - 1))
+    if week == 5:
+        day = first + datetime.timedelta(days=(weekday - first.weekday()) % 7 + 28)
+        if day.month != month:
+            day -= datetime.timedelta(days=7)
+    return day
+
+
+def occurrence_days(first, frequency, *, until=None, count=None, most=None):
+    """The series' days from `first`: until a day (inclusive) or `count` of them.
+
+    Monthly: the same weekday of the same week of the month as `first` (the 2nd Tuesday); a
+    first day in the fifth week means the last such weekday of each month. At most `most`+1
+    days are computed, so that a caller can tell a pattern that runs over its limit.
+    """
+    cap = None if most is None else most + 1
+    days = []
+    step = 0
+    while True:
+        if frequency == Frequency.MONTHLY:
+            months = first.month - 1 + step
+            year = first.year + months // 12
+            if year > datetime.MAXYEAR:
+                break
+            day = _nth_weekday(year, months % 12 + 1, first.weekday(), (first.day - 1) // 7 + 1)
+        else:
+            weeks = 1 if frequency == Frequency.WEEKLY else 2
+            try:
+                day = first + datetime.timedelta(weeks=weeks * step)
+            except OverflowError:
+                break
+        if until is not None and day > until:
+            break
+        days.append(day)
+        step += 1
+        if count is not None and len(days) >= count:
+            break
+        if cap is not None and len(days) >= cap:
+            break
+    return days
+
+
+class SeriesQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(room__facility__managers=user)
+
+    def booked_by(self, user):
+        return self.filter(booked_by=user)
+
+    def to_extend(self, through):
+        """Series with dates not yet tried up to the day `through`, not stopped, booker kept."""
+        return self.filter(
+            stopped_at__isnull=True, booked_by__isnull=False, booked_through__lt=F("last_day")
+        ).filter(booked_through__lt=through)
+
+
+class Series(models.Model):
+    """Recurring bookings of one room: each date is a Reservation of its own (`occurrences`),
+    booked by the same rules; dates beyond the room kind's booking window are booked by the
+    worker's daily sweep as they enter it (services.extend_series).
+
+    `booked_through` is the last day tried so far; `skipped` the dates not booked, each with
+    the refusing rule's code and message (in Korean and English, as the e-mails show them);
+    `stopped_at`, set when the booker cancels "this and all later", ends the series there.
+    """
+
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="series", verbose_name=_("room")
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="booking_series",
+        verbose_name=_("booked by"),
+    )
+    frequency = models.CharField(_("repeats"), max_length=16, choices=Frequency.choices)
+    first_start = models.DateTimeField(_("first start"))
+    first_end = models.DateTimeField(_("first end"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    count = models.PositiveSmallIntegerField(_("number of dates"), null=True, blank=True)
+    last_day = models.DateField(_("last date"))
+    attendees = models.PositiveSmallIntegerField(_("attendees"))
+    purpose = models.CharField(_("purpose"), max_length=200)
+    company_name = models.CharField(_("company"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    booked_through = models.DateField(_("dates tried up to"))
+    skipped = models.JSONField(_("dates not booked"), default=list, blank=True)
+    stopped_at = models.DateTimeField(_("stopped from"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recurring booking")
+        verbose_name_plural = _("recurring bookings")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True, count__gte=2)
+                | Q(count__isnull=True, until__isnull=False),
+                name="series_until_or_count",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_end__gt=F("first_start")), name="series_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=Frequency.values), name="series_frequency_valid"
+            ),
+            models.CheckConstraint(condition=Q(attendees__gte=1), name="series_attendees_positive"),
+        ]
+
+    def __str__(self):
+        start = timezone.localtime(self.first_start)
+        return f"{self.room} {self.get_frequency_display()} {start:%Y-%m-%d %H:%M}"
+
+    @property
+    def first_day(self):
+        return timezone.localtime(self.first_start).date()
+
+    @property
+    def length(self):
+        return self.first_end - self.first_start
+
+    def days(self, most=None):
+        return occurrence_days(
+            self.first_day, self.frequency, until=self.until, count=self.count, most=most
+        )
+
+    def period_on(self, day):
+        """The (start, end) of the series' date `day`, at the first date's local time."""
+        start = timezone.make_aware(
+            datetime.datetime.combine(day, timezone.localtime(self.first_start).time())
+        )
+        return start, start + self.length

@@ -7,6 +7,10 @@ so that each goes out once however often the task runs; the outbox sends and ret
 (worker/outbox.py). A reminder is not sent for a booking that is no longer on by then.
 """
 
+import datetime
+import hashlib
+import json
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -17,7 +21,7 @@ from django_tasks import task
 
 from reservations import rules
 from reservations.ics import reservations_ics
-from reservations.models import Reservation, Status
+from reservations.models import Reservation, Series, Status
 from worker import outbox
 from worker.queue import retry_later
 
@@ -32,11 +36,19 @@ SUBJECTS = {
     "withdrawn": _("Booking cancelled: the booker deleted their account"),
     "reminder": _("Reminder of your booking"),
     "no_show": _("No check-in: your booking was released"),
+    "series_booked": _("Recurring booking confirmed"),
+    "series_requested": _("Recurring booking received: awaiting approval"),
+    "series_decision_needed": _("A recurring booking awaits your decision"),
+    "series_approved": _("Recurring booking approved"),
+    "series_rejected": _("Recurring booking rejected"),
+    "series_cancelled": _("Recurring booking cancelled"),
+    "series_extended": _("More dates of your recurring booking"),
 }
 # A change's notices, when they are not one to the booker: (to the booker, to the managers).
 NOTICES = {
     "requested": ("requested", "decision_needed"),
     "withdrawn": (None, "withdrawn"),
+    "series_requested": ("series_requested", "series_decision_needed"),
 }
 # Notices of a booking that is on: they tell how and when to check in.
 CHECK_IN_KINDS = {"booked", "approved", "reminder"}
@@ -145,3 +157,97 @@ def is_worth_a_reminder(reservation, now):
         and reservation.booked_by is not None
         and reservation.booked_by.booking_reminders
     )
+
+
+# --- Recurring bookings: one e-mail about many dates of a series ------------------------------
+SERIES_CANCELLING = {"series_rejected", "series_cancelled"}
+
+
+def schedule_series(kind, series, reservation_ids, skipped=()):
+    """Queue one notice about these dates of the series (and the dates `skipped`, as the
+    series keeps them); call it inside the change's transaction."""
+    notify_series.enqueue(series.pk, kind, list(reservation_ids), list(skipped))
+
+
+@task
+def notify_series(series_id, kind, reservation_ids, skipped, attempt=1):
+    try:
+        send_series_notices(series_id, kind, reservation_ids, skipped)
+    except Exception:
+        retry_later(notify_series, series_id, kind, reservation_ids, skipped, attempt=attempt)
+        raise
+
+
+def _skipped_dates(skipped, language):
+    return [
+        {
+            "start": timezone.localtime(datetime.datetime.fromisoformat(entry["start"])),
+            "reason": entry["reason"].get(language) or entry["reason"].get("en", ""),
+        }
+        for entry in skipped
+    ]
+
+
+def _series_message(kind, series, reservations, skipped, recipients):
+    site_url = settings.SITE_URL.rstrip("/")
+    bodies = {}
+    for language in ("ko", "en"):
+        context = {
+            "kind": kind,
+            "series": series,
+            "room": series.room,
+            "reservations": reservations,
+            "skipped": _skipped_dates(skipped, language),
+            "site_url": site_url,
+            "admin_url": site_url + reverse("admin:reservations_series_change", args=[series.pk]),
+        }
+        with translation.override(language):
+            bodies[language] = {
+                "subject": str(SUBJECTS[kind]),
+                "body": render_to_string("reservations/email/series.txt", context).strip(),
+            }
+    korean, english = bodies["ko"], bodies["en"]
+    message = EmailMessage(
+        subject=f"[BOMS] {korean['subject']} / {english['subject']}",
+        body=f"{korean['body']}\n\n----------\n\n{english['body']}\n",
+        to=recipients,
+    )
+    if reservations:
+        method = "CANCEL" if kind in SERIES_CANCELLING else "PUBLISH"
+        message.attach(
+            f"boms-series-{series.pk}.ics",
+            reservations_ics(reservations, calendar_name="BOMS", method=method),
+            "text/calendar",
+        )
+    return message
+
+
+def send_series_notices(series_id, kind, reservation_ids, skipped):
+    """Post the series' notice to the booker, and to the facility's managers where they act.
+
+    Keyed by the series, the kind and the dates it is about, so a task run twice posts once.
+    """
+    series = Series.objects.select_related("booked_by", "room__facility").filter(pk=series_id)
+    series = series.first()
+    if series is None:
+        return
+    reservations = list(
+        Reservation.objects.filter(pk__in=reservation_ids)
+        .select_related("room__facility")
+        .order_by("start", "pk")
+    )
+    digest = hashlib.sha256(
+        json.dumps([sorted(reservation_ids), skipped], sort_keys=True).encode()
+    ).hexdigest()[:16]
+    to_booker, to_managers = NOTICES.get(kind, (kind, None))
+    booker = series.booked_by
+    if to_booker and booker and booker.email:
+        message = _series_message(to_booker, series, reservations, skipped, [booker.email])
+        outbox.post(message, key=f"series-{series.pk}-{to_booker}-{digest}", send_now=True)
+    if to_managers:
+        managers = list(
+            series.room.facility.managers.filter(is_active=True).values_list("email", flat=True)
+        )
+        if managers:
+            message = _series_message(to_managers, series, reservations, skipped, managers)
+            outbox.post(message, key=f"series-{series.pk}-{to_managers}-{digest}", send_now=True)

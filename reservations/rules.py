@@ -22,7 +22,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +41,7 @@ from reservations.models import (
     EFFECTIVE_END,
     Reservation,
     ReservationQuerySet,
+    Series,
     Status,
     Suspension,
 )
@@ -146,6 +156,8 @@ class BookingRequest:
     user: User | None = None
     # The search asks `booker_refusal` first, to say why; then the rooms need not ask again.
     booker_checked: bool = False
+    # A date of this recurring series: the series already counts against the quota.
+    series: Series | None = None
 
     @cached_property
     def local_start(self) -> datetime.datetime:
@@ -308,6 +320,10 @@ class WithinBookingWindow(KindRule):
     def last_day(self, kind: str, today: datetime.date) -> datetime.date:
         """The last day a room of this kind can be booked for, seen from `today`."""
         return today + datetime.timedelta(days=POLICIES[kind].max_days_ahead)
+
+    def opens_on(self, kind: str, day: datetime.date) -> datetime.date:
+        """The first day from which `day` can be booked in a room of this kind."""
+        return day - datetime.timedelta(days=POLICIES[kind].max_days_ahead)
 
     def check_kind(self, request: BookingRequest, kind: str) -> None:
         if request.day > self.last_day(kind, request.today):
@@ -568,7 +584,7 @@ class UpcomingLimit(UserRule):
         if request.user is None:
             return {}
         upcoming = holding(request.now).filter(booked_by=request.user).not_over(request.now)
-        return {self.code: CountOf(upcoming.order_by().values("pk"))}
+        return {self.code: SERIES_QUOTA.counted(upcoming, request.series)}
 
     def check_user(self, request: BookingRequest, user: User, facts: Facts | None = None) -> None:
         if self.fact(request, None, facts) >= USER_MAX_UPCOMING:
@@ -764,6 +780,78 @@ class BookerCancellation:
 
 
 BOOKER_CANCELLATION = BookerCancellation()
+
+
+# Recurring bookings (Series): a series counts as one booking against USER_MAX_UPCOMING, up to
+# SERIES_MAX_DATES dates and USER_MAX_SERIES series going on at once per account.
+SERIES_MAX_DATES = 26
+USER_MAX_SERIES = 2
+
+
+class SeriesQuota:
+    """How the booker's quota applies to a recurring series.
+
+    A series counts as **one** upcoming booking against USER_MAX_UPCOMING however many of its
+    dates are booked ahead (`UpcomingLimit` reads `counted`), so a weekly meeting does not use
+    up the quota for a month. So that one account cannot hold a room every week for good, a
+    series has at most SERIES_MAX_DATES dates, and an account has at most USER_MAX_SERIES
+    series going on. The company's quota (BUSINESS_MAX_UPCOMING) counts every booked date:
+    it guards a district's rooms against one company, however its bookings are made.
+    """
+
+    code = "series_limit"
+
+    def counted(self, upcoming: ReservationQuerySet, series: Series | None) -> Any:
+        """How many of these upcoming bookings count against the quota: each single booking,
+        and each other series once (a date of `series` adds nothing the series did not)."""
+        singles = upcoming.filter(series__isnull=True).order_by().values("pk")
+        dated = upcoming.filter(series__isnull=False)
+        if series is not None:
+            dated = dated.exclude(series=series)
+        others = dated.order_by().values("series").distinct()
+        return ExpressionWrapper(CountOf(singles) + CountOf(others), output_field=IntegerField())
+
+    def check_dates(self, days: list[datetime.date]) -> None:
+        if len(days) > SERIES_MAX_DATES:
+            raise refusal(
+                "series_too_long",
+                _("A series has at most %(limit)s dates: choose an earlier end or fewer dates."),
+                limit=SERIES_MAX_DATES,
+            )
+
+    def going_on(self, user: User, now: datetime.datetime) -> QuerySet[Series]:
+        """The booker's series with a date still ahead: booked, or not yet tried."""
+        ahead = holding(now).filter(series=OuterRef("pk")).not_over(now)
+        return Series.objects.filter(booked_by=user).filter(
+            Exists(ahead) | Q(stopped_at__isnull=True, booked_through__lt=F("last_day"))
+        )
+
+    def check(self, user: User, now: datetime.datetime) -> None:
+        """Whether the booker may start one more series."""
+        if self.going_on(user, now).count() >= USER_MAX_SERIES:
+            raise refusal(
+                self.code,
+                _(
+                    "You already have %(limit)s recurring bookings going on, the most one "
+                    "account may hold; each counts as one of your %(upcoming)s upcoming bookings."
+                ),
+                limit=USER_MAX_SERIES,
+                upcoming=USER_MAX_UPCOMING,
+            )
+
+
+SERIES_QUOTA = SeriesQuota()
+
+
+def check_beyond_window(request: BookingRequest, room: Room, facts: Facts | None = None) -> None:
+    """`check` for a series' date beyond the booking window: every rule but the window's, so
+    the booker learns at once what already refuses it (a holiday, a closure, a taken slot);
+    the date is checked in full again when it enters the window (services.extend_series)."""
+    if facts is None:
+        facts = read(request, room)
+    for rule in RULES:
+        if rule is not BOOKING_WINDOW:
+            rule.check(request, room, facts)
 
 
 class CheckInWindow:

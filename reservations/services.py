@@ -35,7 +35,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from reservations import history, notifications, rules
@@ -43,9 +43,11 @@ from reservations.models import (
     Action,
     Reservation,
     ReservationEvent,
+    Series,
     Status,
     Suspension,
     normalise_code,
+    occurrence_days,
 )
 from reservations.rules import BookingError, BookingRequest, needs_approval, refusal
 from rooms.models import Closure, Room
@@ -98,7 +100,9 @@ def book(
     purpose: str,
     company_name: str = "",
     contact_phone: str = "",
+    series: Series | None = None,
 ) -> Reservation:
+    """Book the room; a date of a `series` is booked alike, its e-mail is the series' own."""
     for attempt in range(1, CODE_ATTEMPTS + 1):
         try:
             return _book(
@@ -110,6 +114,7 @@ def book(
                 purpose=purpose,
                 company_name=company_name,
                 contact_phone=contact_phone,
+                series=series,
             )
         except IntegrityError as error:
             if not _is_code_taken(error) or attempt == CODE_ATTEMPTS:
@@ -133,6 +138,7 @@ def _book(
     purpose: str,
     company_name: str,
     contact_phone: str,
+    series: Series | None = None,
 ) -> Reservation:
     now = timezone.now()
     try:
@@ -154,7 +160,7 @@ def _book(
                 .annotate(booker_locked=Subquery(booker.values("pk")))
                 .get(pk=room.pk)
             )
-            request = BookingRequest(start, end, now, attendees=attendees, user=user)
+            request = BookingRequest(start, end, now, attendees=attendees, user=user, series=series)
             facts = rules.read(request, room, lapsing=Exists(_undecided(now, [room.pk])))
             if facts["lapsing"]:
                 lapse_undecided(now=now, rooms=[room])
@@ -170,10 +176,12 @@ def _book(
                 company_name=company_name,
                 contact_phone=contact_phone,
                 status=status,
+                series=series,
             )
             _record(reservation, user, "", status)
             kind = "requested" if status == Status.PENDING else "booked"
-            notifications.schedule(kind, reservation)
+            if series is None:
+                notifications.schedule(kind, reservation)
     except IntegrityError as error:
         if "reservation_no_overlap" in str(error):
             raise rules.SLOT_FREE.taken() from error
@@ -214,7 +222,10 @@ def _require_manager(actor: User, reservation: Reservation) -> None:
         raise PermissionDenied(_("Only the facility's managers can decide on this booking."))
 
 
-def approve(actor: User, reservation: Reservation, note: str = "") -> Reservation:
+def approve(
+    actor: User, reservation: Reservation, note: str = "", *, notify: bool = True
+) -> Reservation:
+    """`notify=False`: the caller sends one notice for many (a series, approve_series)."""
     with transaction.atomic():
         _require_manager(actor, reservation)
         now = timezone.now()
@@ -235,11 +246,14 @@ def approve(actor: User, reservation: Reservation, note: str = "") -> Reservatio
             decided_at=now,
             decision_note=note,
         )
-        notifications.schedule("approved", reservation)
+        if notify:
+            notifications.schedule("approved", reservation)
     return reservation
 
 
-def reject(actor: User, reservation: Reservation, reason: str) -> Reservation:
+def reject(
+    actor: User, reservation: Reservation, reason: str, *, notify: bool = True
+) -> Reservation:
     reason = (reason or "").strip()
     with transaction.atomic():
         _require_manager(actor, reservation)
@@ -254,11 +268,14 @@ def reject(actor: User, reservation: Reservation, reason: str) -> Reservation:
             decided_at=timezone.now(),
             decision_note=reason,
         )
-        notifications.schedule("rejected", reservation)
+        if notify:
+            notifications.schedule("rejected", reservation)
     return reservation
 
 
-def cancel(actor: User, reservation: Reservation, reason: str = "") -> Reservation:
+def cancel(
+    actor: User, reservation: Reservation, reason: str = "", *, notify: bool = True
+) -> Reservation:
     """The booker cancels until the start; a manager cancels an active booking with a reason."""
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -273,7 +290,8 @@ def cancel(actor: User, reservation: Reservation, reason: str = "") -> Reservati
         )
         if history.touches_history(reservation):
             transaction.on_commit(history.changed)
-        notifications.schedule("cancelled", reservation)
+        if notify:
+            notifications.schedule("cancelled", reservation)
     return reservation
 
 
@@ -524,3 +542,326 @@ def close(actor: User, closure: Closure) -> ClosureOutcome:
             else:
                 outcome.cancelled.append(booking)
     return outcome
+
+
+# --- Recurring bookings -----------------------------------------------------------------------
+#
+# A series is a pattern (Series) whose every date is an ordinary booking, made by book() under
+# every rule and the database's overlap guard. Dates within the room kind's booking window are
+# booked at once; later ones by the worker's daily sweep as they enter the window
+# (extend_series), under the rules of that day. A date a rule refuses is skipped and reported
+# with the rule's message; the series stands with the rest. One e-mail tells about each change
+# of the series as a whole.
+
+
+class Outcome:
+    BOOKABLE = "bookable"
+    LATER = "later"
+    REFUSED = "refused"
+
+
+@dataclass
+class Occurrence:
+    """One date of a series as planned: bookable now, to be booked when it enters the booking
+    window (`books_on`), or refused by a rule (`error`, whose message says which)."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+    outcome: str
+    error: BookingError | None = None
+    books_on: datetime.date | None = None
+
+    @property
+    def reason(self) -> str:
+        return " ".join(self.error.messages) if self.error else ""
+
+
+@dataclass
+class SeriesOutcome:
+    """What booking (or extending) a series did: the dates booked, skipped and left for later."""
+
+    series: Series
+    booked: list[Reservation] = field(default_factory=list)
+    skipped: list[tuple[datetime.datetime, BookingError]] = field(default_factory=list)
+    later: list[datetime.date] = field(default_factory=list)
+
+
+@dataclass
+class SeriesDecision:
+    """What a decision on a whole series did: the dates decided, and those it could not."""
+
+    series: Series
+    decided: list[Reservation] = field(default_factory=list)
+    refused: list[tuple[Reservation, BookingError | PermissionDenied]] = field(default_factory=list)
+
+
+def _series_days(
+    first: datetime.date, frequency: str, until: datetime.date | None, count: int | None
+) -> list[datetime.date]:
+    if (until is None) == (count is None):
+        raise refusal("series_end", _("End the series on a date or after a number of dates."))
+    if count is not None and count < 2:
+        raise refusal("series_end", _("A series has at least two dates."))
+    if until is not None and until <= first:
+        raise refusal("series_end", _("The series must end after its first date."))
+    days = occurrence_days(first, frequency, until=until, count=count, most=rules.SERIES_MAX_DATES)
+    rules.SERIES_QUOTA.check_dates(days)
+    return days
+
+
+def _window_end(room: Room, now: datetime.datetime) -> datetime.date:
+    return rules.BOOKING_WINDOW.last_day(room.kind, timezone.localdate(now))
+
+
+def plan_series(
+    user: User,
+    room: Room,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    frequency: str,
+    until: datetime.date | None = None,
+    count: int | None = None,
+    attendees: int,
+    now: datetime.datetime | None = None,
+) -> list[Occurrence]:
+    """Every date of the series with what the rules say of it now, before anything is booked.
+
+    Raises BookingError when the series as a whole is refused (too many dates, too many
+    series going on). One query per date reads what the rules need.
+    """
+    now = now or timezone.now()
+    rules.SERIES_QUOTA.check(user, now)
+    pattern = Series(first_start=start, first_end=end)
+    days = _series_days(pattern.first_day, frequency, until, count)
+    window_end = _window_end(room, now)
+    planned = []
+    for day in days:
+        day_start, day_end = pattern.period_on(day)
+        request = BookingRequest(day_start, day_end, now, attendees=attendees, user=user)
+        try:
+            if day > window_end:
+                rules.check_beyond_window(request, room)
+            else:
+                rules.check(request, room)
+        except BookingError as error:
+            planned.append(Occurrence(day_start, day_end, Outcome.REFUSED, error))
+            continue
+        if day > window_end:
+            books_on = rules.BOOKING_WINDOW.opens_on(room.kind, day)
+            planned.append(Occurrence(day_start, day_end, Outcome.LATER, books_on=books_on))
+        else:
+            planned.append(Occurrence(day_start, day_end, Outcome.BOOKABLE))
+    return planned
+
+
+def _skip_record(start: datetime.datetime, error: BookingError) -> dict[str, Any]:
+    """A skipped date as the series keeps it: the rule's code and its message in both languages
+    the e-mails use, as it read on the day the date was tried."""
+    reason = {}
+    for language in ("ko", "en"):
+        with translation.override(language):
+            reason[language] = " ".join(str(message) for message in error.messages)
+    return {"start": start.isoformat(), "code": error.code, "reason": reason}
+
+
+def _book_dates(
+    series: Series, user: User, days: Iterable[datetime.date], outcome: SeriesOutcome
+) -> None:
+    """Book each date of the series through book(); a refused date is skipped, and kept."""
+    for day in days:
+        start, end = series.period_on(day)
+        try:
+            reservation = book(
+                user,
+                series.room,
+                start,
+                end,
+                attendees=series.attendees,
+                purpose=series.purpose,
+                company_name=series.company_name,
+                contact_phone=series.contact_phone,
+                series=series,
+            )
+        except BookingError as error:
+            outcome.skipped.append((start, error))
+        else:
+            outcome.booked.append(reservation)
+    series.skipped = [*series.skipped, *(_skip_record(s, e) for s, e in outcome.skipped)]
+
+
+def book_series(
+    user: User,
+    room: Room,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    frequency: str,
+    until: datetime.date | None = None,
+    count: int | None = None,
+    attendees: int,
+    purpose: str,
+    company_name: str = "",
+    contact_phone: str = "",
+) -> SeriesOutcome:
+    """Book every date of the series that the rules allow now; the others are skipped, each
+    with its reason, and dates beyond the booking window wait for the sweep (extend_series).
+
+    All or nothing as a whole: if no date can be booked, nothing is kept (no series without a
+    booking). One e-mail tells the booker (and, for dates awaiting approval, the managers).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        # The booker's row first, as book() locks it: two series of one booker queue up here,
+        # so that both cannot pass the series quota at once.
+        get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).exists()
+        rules.SERIES_QUOTA.check(user, now)
+        first = timezone.localtime(start).date()
+        days = _series_days(first, frequency, until, count)
+        window_end = _window_end(room, now)
+        series = Series.objects.create(
+            room=room,
+            booked_by=user,
+            frequency=frequency,
+            first_start=start,
+            first_end=end,
+            until=until,
+            count=count,
+            last_day=days[-1],
+            booked_through=min(days[-1], window_end),
+            attendees=attendees,
+            purpose=purpose,
+            company_name=company_name,
+            contact_phone=contact_phone,
+        )
+        outcome = SeriesOutcome(series, later=[day for day in days if day > window_end])
+        _book_dates(series, user, [day for day in days if day <= window_end], outcome)
+        if not outcome.booked:
+            raise refusal(
+                "series_nothing_booked",
+                _("None of the dates of the series can be booked now, so nothing was booked."),
+            )
+        series.save(update_fields=["skipped"])
+        pending = outcome.booked[0].status == Status.PENDING
+        notifications.schedule_series(
+            "series_requested" if pending else "series_booked",
+            series,
+            [reservation.pk for reservation in outcome.booked],
+            skipped=series.skipped,
+        )
+    return outcome
+
+
+def extend_series(now: datetime.datetime | None = None) -> int:
+    """Book the dates of every series that entered the booking window since it was last
+    extended, under the rules of today; tell each booker once what was booked and skipped.
+
+    Each series in its own transaction, its row locked and `booked_through` re-read, so two
+    workers never book a date twice. Returns how many dates were booked.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    farthest = today + datetime.timedelta(
+        days=max(policy.max_days_ahead for policy in rules.POLICIES.values())
+    )
+    booked = 0
+    for series_id in Series.objects.to_extend(farthest).order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            series = (
+                Series.objects.select_for_update(of=("self",))
+                .select_related("room__facility", "booked_by")
+                .filter(pk=series_id)
+                .first()
+            )
+            if series is None or series.stopped_at or series.booked_by is None:
+                continue
+            window_end = min(series.last_day, _window_end(series.room, now))
+            if series.booked_through >= window_end:
+                continue
+            days = [day for day in series.days() if series.booked_through < day <= window_end]
+            outcome = SeriesOutcome(series)
+            _book_dates(series, series.booked_by, days, outcome)
+            series.booked_through = window_end
+            series.save(update_fields=["booked_through", "skipped"])
+            if outcome.booked or outcome.skipped:
+                notifications.schedule_series(
+                    "series_extended",
+                    series,
+                    [reservation.pk for reservation in outcome.booked],
+                    skipped=[_skip_record(start, error) for start, error in outcome.skipped],
+                )
+            booked += len(outcome.booked)
+    return booked
+
+
+def cancel_from(actor: User, reservation: Reservation) -> list[Reservation]:
+    """The booker cancels this date of a series and every later one, and ends the series there:
+    no later date is booked when it enters the window. Earlier dates stay. One e-mail."""
+    if reservation.series_id is None:
+        raise refusal("not_in_series", _("This booking is not part of a series."))
+    if reservation.booked_by_id is None or reservation.booked_by_id != actor.pk:
+        raise PermissionDenied(_("Only the booker can cancel the rest of a series."))
+    now = timezone.now()
+    cancelled = []
+    with transaction.atomic():
+        series = Series.objects.select_for_update(of=("self",)).get(pk=reservation.series_id)
+        rules.BOOKER_CANCELLATION.check(reservation, now)
+        later = (
+            series.occurrences.active()
+            .filter(start__gte=reservation.start)
+            .select_related("room__facility")
+            .order_by("start", "pk")
+        )
+        for occurrence in later:
+            try:
+                cancelled.append(cancel(actor, occurrence, notify=False))
+            except BookingError:
+                continue  # changed meanwhile: no longer holds its time
+        if series.stopped_at is None or reservation.start < series.stopped_at:
+            series.stopped_at = reservation.start
+            series.save(update_fields=["stopped_at"])
+        if cancelled:
+            notifications.schedule_series(
+                "series_cancelled", series, [occurrence.pk for occurrence in cancelled]
+            )
+    return cancelled
+
+
+def _decide_series(
+    actor: User, series: Series, decide: Any, kind: str, note: str
+) -> SeriesDecision:
+    if not manages(actor, series.room):
+        raise PermissionDenied(_("Only the facility's managers can decide on this booking."))
+    outcome = SeriesDecision(series)
+    with transaction.atomic():
+        pending = (
+            series.occurrences.filter(status=Status.PENDING)
+            .select_related("room__facility", "booked_by")
+            .order_by("start", "pk")
+        )
+        for occurrence in pending:
+            try:
+                decide(actor, occurrence, note, notify=False)
+            except (BookingError, PermissionDenied) as error:
+                outcome.refused.append((occurrence, error))
+            else:
+                outcome.decided.append(occurrence)
+        if outcome.decided:
+            notifications.schedule_series(
+                kind, series, [occurrence.pk for occurrence in outcome.decided]
+            )
+    return outcome
+
+
+def approve_series(actor: User, series: Series, note: str = "") -> SeriesDecision:
+    """A manager approves every pending date of the series; a date a rule now refuses (it has
+    started, the room closed) stays pending and is reported. One e-mail to the booker."""
+    return _decide_series(actor, series, approve, "series_approved", note)
+
+
+def reject_series(actor: User, series: Series, reason: str) -> SeriesDecision:
+    """A manager rejects every pending date of the series with one reason. One e-mail."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise refusal("reason_required", _("Please give the booker a reason."))
+    return _decide_series(actor, series, reject, "series_rejected", reason)

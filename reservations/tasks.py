@@ -35,6 +35,13 @@ def send_reminders(now):
     return reminders.send_due(now)
 
 
+# Just after midnight in Seoul, when the booking window moves on by a day.
+@sweep.step(every=datetime.timedelta(days=1), at=datetime.timedelta(minutes=5))
+def extend_series(now):
+    """Book the dates of recurring series that entered the booking window; bookers are told."""
+    return services.extend_series(now=now)
+
+
 @sweep.step(every=datetime.timedelta(days=1), at=datetime.timedelta(hours=3))
 def erase_personal_data(now):
     """Blank purpose, company and phone of bookings that ended before the retention period.

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +24,7 @@ from accounts.http import SignedInRequest
 from accounts.models import new_calendar_token
 from reservations import ics, rules, services
 from reservations.models import Reservation
+from web.http import RefusedInput
 
 PER_PAGE = 20
 FEED_HISTORY = datetime.timedelta(days=90)
@@ -49,7 +51,7 @@ def _ics_response(
 @require_GET
 def reservation_list(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
-    mine = Reservation.objects.booked_by(request.user).select_related("room__facility")
+    mine = Reservation.objects.booked_by(request.user).select_related("room__facility", "series")
     # Both lists are paged: a company account can gather many bookings, and the page's work
     # must not grow with them. Upcoming holds the bookings still on; a meeting ended early,
     # and a booking cancelled, declined, expired or missed, goes with the past.
@@ -82,12 +84,32 @@ def cancel(request: SignedInRequest, pk: int) -> HttpResponse:
         )
         return redirect("mine:list")
     if request.method == "POST":
+        # A date of a series: "this" date alone, or "later": this one and every later one.
+        scope = request.POST.get("scope", "this")
+        if scope not in ("this", "later") or (scope == "later" and not reservation.series_id):
+            raise RefusedInput(_("Choose which dates of the series to cancel."))
         try:
-            services.cancel(request.user, reservation)
+            if scope == "later":
+                cancelled = services.cancel_from(request.user, reservation)
+            else:
+                services.cancel(request.user, reservation)
         except (services.BookingError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:
-            messages.success(request, _("Your booking has been cancelled."))
+            if scope == "later":
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d date of the series has been cancelled; no later date will "
+                        "be booked.",
+                        "%(count)d dates of the series have been cancelled; no later date will "
+                        "be booked.",
+                        len(cancelled),
+                    )
+                    % {"count": len(cancelled)},
+                )
+            else:
+                messages.success(request, _("Your booking has been cancelled."))
         return redirect("mine:list")
     template = "portal/mine/cancel.html"
     if request.htmx:

@@ -7,4 +7,4 @@ everywhere else: the admin shows bookings read-only and acts on them through act
 page is scoped to the manager's facilities by rooms.admin.scope.FacilityScopedAdminMixin.
 """
 
-from reservations.admin import bookings, closures, privacy, suspensions  # noqa: F401  (registers the model admins)
+from reservations.admin import bookings, closures, privacy, series, suspensions  # noqa: F401  (registers the model admins)

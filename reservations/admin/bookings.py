@@ -123,7 +123,10 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
         "export_selected",
     ]
     fieldsets = [
-        (None, {"fields": ["facility_name", "room", "time", "attendees", "purpose", "code"]}),
+        (
+            None,
+            {"fields": ["facility_name", "room", "time", "attendees", "purpose", "code", "series"]},
+        ),
         (
             _("Booker"),
             {
@@ -141,6 +144,7 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
     readonly_fields = [
+        "series",
         "facility_name",
         "room",
         "time",
