@@ -167,7 +167,8 @@ def check_action(model_admin, request):
     pk = model_admin.model._meta.pk
     for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
         try:
-            pk.to_python(value)
+            # The range too: an id of forty digits would overflow the database's integer.
+            pk.run_validators(pk.to_python(value))
         except (ValidationError, FieldDoesNotExist) as error:
             raise RefusedInput(
                 _("“%(value)s” is not the id of a %(model)s.")

@@ -5,7 +5,7 @@ admin page; the decisions go through reservations.services, one e-mail to the bo
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
@@ -17,7 +17,7 @@ from reservations import services
 from reservations.admin.bookings import ReasonForm
 from reservations.admin.display import local_span, refusal_reason
 from reservations.models import Reservation, Series, Status
-from reservations.rules import BookingError
+from reservations.rules import BookingError, CountOf
 from rooms.admin.scope import FacilityListFilter, FacilityScopedAdminMixin, RegionListFilter
 from web.admin import ReadOnlyInline
 
@@ -93,22 +93,21 @@ class SeriesAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
         return request.user.has_perm("reservations.change_series")
 
     def get_queryset(self, request):
+        dates = Reservation.objects.filter(series=OuterRef("pk")).order_by().values("pk")
         return (
             super()
             .get_queryset(request)
             .select_related("room__facility", "booked_by")
             .annotate(
-                date_count=Count("occurrences"),
-                pending_count=Count("occurrences", filter=Q(occurrences__status=Status.PENDING)),
+                date_count=CountOf(dates),
+                pending_count=CountOf(dates.filter(status=Status.PENDING)),
             )
         )
 
     def get_ordering(self, request):
-        # Series with dates waiting for a decision first, the longest waiting at the top.
-        return [
-            Count("occurrences", filter=Q(occurrences__status=Status.PENDING)).desc(),
-            "-created_at",
-        ]
+        # Series with dates waiting for a decision first, then the latest.
+        pending = Reservation.objects.filter(series=OuterRef("pk"), status=Status.PENDING)
+        return [Exists(pending).desc(), "-created_at", "-pk"]
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and self.has_decide_permission(request) and obj.pending_count:

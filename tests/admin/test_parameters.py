@@ -52,7 +52,7 @@ def test_the_date_drill_down_of_a_librarys_admin_is_checked_too(client, superuse
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("selected", ["abc", "1.5", "' OR 1=1"])
+@pytest.mark.parametrize("selected", ["abc", "1.5", "' OR 1=1", "9" * 40, "-" + "9" * 40])
 def test_an_action_on_ids_that_are_not_ids_is_refused(client, owner_manager, booking_a, selected):
     client.force_login(owner_manager)
 
