@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.http import SignedInRequest
-from portal.forms import LENGTHS, SeriesForm, duration_choices
+from portal.forms import LENGTHS, SeriesForm
 from portal.views.mine import _ics_response
 from reservations import rules, services
 from reservations.models import Series
@@ -39,7 +39,7 @@ def book_series(request: SignedInRequest, room_pk: int) -> HttpResponse:
     room = get_object_or_404(Room.objects.select_related("facility__district"), pk=room_pk)
     lengths = [length for length in LENGTHS if rules.allows_length(room.kind, length)]
     plan = None
-    refusal = ""
+    refusal: str | None = ""
     status = 200
     if request.method == "POST":
         form = SeriesForm(request.POST, lengths=lengths)
@@ -71,7 +71,6 @@ def book_series(request: SignedInRequest, room_pk: int) -> HttpResponse:
         "bookable": len(bookable),
         "later": sum(1 for date in plan or () if date.outcome == services.Outcome.LATER),
         "refusal": refusal,
-        "duration_choices": duration_choices(lengths),
     }
     return render(request, template_name, context, status=status)
 

@@ -106,9 +106,7 @@ def test_one_date_decided_on_its_own_leaves_the_rest_for_the_series_decision(
     assert messages_of(response)[-1] == "2 dates decided."
 
 
-def test_the_series_page_lists_its_dates_and_offers_the_decisions(
-    client, owner_manager, series_a
-):
+def test_the_series_page_lists_its_dates_and_offers_the_decisions(client, owner_manager, series_a):
     client.force_login(owner_manager)
     page = client.get(reverse("admin:reservations_series_change", args=[series_a.pk]))
     html = page.content.decode()
@@ -132,9 +130,7 @@ def test_a_manager_cannot_decide_another_facilitys_series(client, owner_manager,
     assert statuses(series_b) == {Status.PENDING}
 
 
-def test_an_official_reads_series_but_cannot_decide(
-    client, ministry_official, series_a, series_b
-):
+def test_an_official_reads_series_but_cannot_decide(client, ministry_official, series_a, series_b):
     client.force_login(ministry_official)
     listing = client.get(reverse(CHANGELIST)).content.decode()
     assert "Room Alpha" in listing and "Room Bravo" in listing

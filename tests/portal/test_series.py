@@ -169,7 +169,9 @@ def test_a_series_with_no_bookable_date_says_so_and_keeps_nothing(english, room)
     ],
 )
 @pytest.mark.parametrize("step", [{}, {"confirm": "1"}], ids=["check", "confirm"])
-def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(english, room, fields, message, step):
+def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(
+    english, room, fields, message, step
+):
     response = english.post(series_url(room), series_data(**fields, **step))
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -237,9 +239,7 @@ def test_the_cancel_page_of_a_series_date_offers_this_or_this_and_later(english,
     assert 'name="scope" value="this"' in page and 'name="scope" value="later"' in page
 
 
-def test_cancelling_this_and_later_from_my_reservations_keeps_the_earlier_date(
-    english, series
-):
+def test_cancelling_this_and_later_from_my_reservations_keeps_the_earlier_date(english, series):
     first, second = series.occurrences.order_by("start")
     response = english.post(reverse("mine:cancel", args=[second.pk]), {"scope": "later"})
     assert response.status_code == 302

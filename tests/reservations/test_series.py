@@ -169,7 +169,7 @@ def test_a_series_is_mailed_once_with_its_dates_and_skipped_reasons_and_an_ics_o
     assert "Hangul" not in message.body
     filename, content, mimetype = message.attachments[0]
     calendar = icalendar.Calendar.from_ical(content)
-    events = [component for component in calendar.walk("VEVENT")]
+    events = list(calendar.walk("VEVENT"))
     starts = [event.decoded("dtstart") for event in events]
     assert [start.date() for start in starts] == [day(9, 10), day(9, 17)]
     assert all(start.hour == 10 and str(start.tzinfo) == "Asia/Seoul" for start in starts)
@@ -273,8 +273,9 @@ def test_dates_entering_the_window_are_booked_once_and_told_in_one_mail(
     with travel(NOW):
         series = book_thursdays(booker, scene).series
     mail.outbox.clear()
-    with travel(at(day(9, 15), datetime.time(0, 5))), django_capture_on_commit_callbacks(
-        execute=True
+    with (
+        travel(at(day(9, 15), datetime.time(0, 5))),
+        django_capture_on_commit_callbacks(execute=True),
     ):
         assert services.extend_series() == 1
         assert services.extend_series() == 0
