@@ -390,3 +390,17 @@ def test_another_facilitys_manager_cannot_decide_the_series(pending_series):
     with travel(NOW), pytest.raises(PermissionDenied):
         services.approve_series(UserFactory(is_staff=True), series)
     assert set(series.occurrences.values_list("status", flat=True)) == {Status.PENDING}
+
+
+def test_the_worker_extends_series_once_a_day_just_after_midnight(scene, booker):
+    from reservations import tasks
+    from worker import sweep
+
+    step = sweep.STEPS["reservations.tasks.extend_series"]
+    assert step.every == datetime.timedelta(days=1)
+    assert step.is_due(at(day(9, 14), datetime.time(23, 59)), at(day(9, 15), datetime.time(0, 5)))
+    with travel(NOW):
+        book_thursdays(booker, scene)
+    midnight = at(day(9, 15), datetime.time(0, 5))
+    with travel(midnight):
+        assert tasks.extend_series(midnight) == 1
