@@ -8,8 +8,8 @@ booking form offers the lengths `allows_length` admits; the day timeline reads t
 (opening hours, holidays, closures, bookings, the past); the room page asks BOOKING_WINDOW how far
 ahead it may offer slots; the booker's cancel link asks BOOKER_CANCELLATION. After a booking is
 made: CHECK_IN says when it can be checked in and when it has become a no-show, ENDING_EARLY
-when its rest can be freed, PENALTIES what repeated no-shows cost. A policy change is a change
-here, and only here.
+when its rest can be freed, PENALTIES what repeated no-shows cost. SERIES_QUOTA says how the
+quota applies to a recurring series. A policy change is a change here, and only here.
 """
 
 from __future__ import annotations

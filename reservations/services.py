@@ -1,5 +1,6 @@
 """Every change of a booking's state: book, approve, reject, cancel, lapse, check in, end early,
-release no-shows, closing a room, and lifting a booker's suspension.
+release no-shows, closing a room, lifting a booker's suspension, and recurring series (book,
+extend as the window moves, cancel from a date on, decide as a whole; see the end of the file).
 
 Each function runs in one transaction, checks who may act, moves the status only along
 ALLOWED edges (compare-and-set, so a concurrent change is detected), writes the audit
