@@ -161,6 +161,8 @@ def is_worth_a_reminder(reservation, now):
 
 # --- Recurring bookings: one e-mail about many dates of a series ------------------------------
 SERIES_CANCELLING = {"series_rejected", "series_cancelled"}
+# Notices that also list the dates still to be booked as the window moves.
+SERIES_LATER = {"series_booked", "series_requested", "series_decision_needed"}
 
 
 def schedule_series(kind, series, reservation_ids, skipped=()):
@@ -198,6 +200,7 @@ def _series_message(kind, series, reservations, skipped, recipients):
             "room": series.room,
             "reservations": reservations,
             "skipped": _skipped_dates(skipped, language),
+            "later": rules.BOOKING_WINDOW.awaiting(series) if kind in SERIES_LATER else [],
             "site_url": site_url,
             "admin_url": site_url + reverse("admin:reservations_series_change", args=[series.pk]),
         }

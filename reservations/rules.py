@@ -325,6 +325,18 @@ class WithinBookingWindow(KindRule):
         """The first day from which `day` can be booked in a room of this kind."""
         return day - datetime.timedelta(days=POLICIES[kind].max_days_ahead)
 
+    def awaiting(
+        self, series: Series
+    ) -> list[tuple[datetime.datetime, datetime.datetime, datetime.date]]:
+        """The series' dates not tried yet, as (start, end, the day it enters the window)."""
+        if series.stopped_at is not None:
+            return []
+        return [
+            (*series.period_on(day), self.opens_on(series.room.kind, day))
+            for day in series.days()
+            if day > series.booked_through
+        ]
+
     def check_kind(self, request: BookingRequest, kind: str) -> None:
         if request.day > self.last_day(kind, request.today):
             raise refusal(

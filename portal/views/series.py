@@ -99,13 +99,10 @@ def _skipped(series: Series) -> list[dict[str, Any]]:
 def series_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     series = _get_series_for_user(request, pk)
     occurrences = series.occurrences.select_related("room__facility").order_by("start", "pk")
-    later = []
-    if series.stopped_at is None:
-        for day in series.days():
-            if day > series.booked_through:
-                start, end = series.period_on(day)
-                books_on = rules.BOOKING_WINDOW.opens_on(series.room.kind, day)
-                later.append({"start": start, "end": end, "books_on": books_on})
+    later = [
+        {"start": start, "end": end, "books_on": books_on}
+        for start, end, books_on in rules.BOOKING_WINDOW.awaiting(series)
+    ]
     context = {
         "series": series,
         "room": series.room,

@@ -166,6 +166,7 @@ def test_a_series_is_mailed_once_with_its_dates_and_skipped_reasons_and_an_ics_o
     assert "Recurring booking confirmed" in message.subject
     assert "2026-09-10 (Thu) 10:00–11:00" in message.body
     assert "2026-10-01 (Thu) 10:00: The room is closed at that time." in message.body
+    assert "2026-10-15 (Thu) 10:00–11:00 (on 2026-09-15)" in message.body
     assert "Hangul" not in message.body
     filename, content, mimetype = message.attachments[0]
     calendar = icalendar.Calendar.from_ical(content)
