@@ -166,6 +166,9 @@ def test_a_series_with_no_bookable_date_says_so_and_keeps_nothing(english, room)
         ({"date": "0001-01-01"}, "Enter a date between 2000-01-01"),
         ({"date": "9999-12-31"}, "Enter a date between 2000-01-01"),
         ({"attendees": "-1"}, "Ensure this value is greater than or equal to 1."),
+        ({"purpose": "x" * 100_000}, "Ensure this value has at most 200 characters"),
+        ({"count": "3\x00"}, "control characters"),
+        ({"until": "2026-10-01\x1b", "ends": "until"}, "control characters"),
     ],
 )
 @pytest.mark.parametrize("step", [{}, {"confirm": "1"}], ids=["check", "confirm"])
