@@ -3,6 +3,7 @@ bookable ones, and later cancels one date and all after it from "my reservations
 works with JavaScript off."""
 
 import datetime
+import importlib
 import os
 from pathlib import Path
 
@@ -115,3 +116,33 @@ def test_a_series_is_checked_and_booked_with_javascript_off_on_a_phone(new_page,
     page.wait_for_url("**/book/series/**")
     expect(page.locator('tr[data-status="approved"]')).to_have_count(2)
     shot(page, "series-booked-phone-nojs")
+
+
+def test_a_manager_approves_a_pending_series_as_a_whole_in_the_admin(new_page, clock):
+    from django.apps import apps as django_apps
+
+    from reservations import services
+    from reservations.models import Frequency
+    from tests.e2e.test_journeys import staff_in
+    from tests.factories import HallFactory
+
+    manager, authenticator = staff_in("Facility managers", is_staff=True)
+    # Transactional tests flush the data migrations' rows: grant the series' permissions again.
+    importlib.import_module("reservations.migrations.0009_series").grant(django_apps, None)
+    hall = HallFactory(name="확장형 회의실", facility__managers=[manager])
+    start = at(datetime.date(2026, 9, 15), datetime.time(10))
+    series = services.book_series(
+        UserFactory(), hall, start, start + datetime.timedelta(hours=2),
+        frequency=Frequency.FORTNIGHTLY, count=3, attendees=40, purpose="수출상담회",
+    ).series  # fmt: skip
+
+    admin = new_page()
+    sign_in(admin, manager.email, authenticator=authenticator)
+    admin.goto("/admin/reservations/series/")
+    admin.locator("a", has_text="확장형 회의실").first.click()
+    expect(admin.locator(".inline-group a[href*='/reservations/reservation/']")).to_have_count(3)
+    shot(admin, "series-admin-change")
+    admin.locator("button", has_text="반복 예약 전체 승인").click()
+    admin.wait_for_load_state()
+    expect(admin.locator(".messagelist")).to_contain_text("3개 날짜 처리")
+    assert set(series.occurrences.values_list("status", flat=True)) == {Status.APPROVED}
