@@ -46,8 +46,9 @@ from django.utils.translation import gettext as _
 from web.http import RefusedInput
 from web.validators import date_range_message
 
+# `next`: where a change page returns after an action (a page of the site, checked where used).
 CHANGELIST_PARAMETERS = {ALL_VAR, ERROR_FLAG, IS_FACETS_VAR, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR,
-                         SEARCH_VAR, TO_FIELD_VAR, "_changelist_filters"}  # fmt: skip
+                         SEARCH_VAR, TO_FIELD_VAR, "_changelist_filters", "next"}  # fmt: skip
 REGEX_LOOKUPS = {"regex", "iregex"}
 DATE_COMPARISONS = {"exact", "gt", "gte", "lt", "lte"}
 DATE_PARTS = {"year": None, "month": (1, 12), "day": (1, 31)}
