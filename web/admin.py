@@ -39,8 +39,10 @@ from django.contrib.admin.views.main import (
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from web.http import RefusedInput
@@ -174,6 +176,13 @@ def check_action(model_admin, request):
                 _("“%(value)s” is not the id of a %(model)s.")
                 % {"value": value[:40], "model": model_admin.model._meta.verbose_name}
             ) from error
+
+
+def boolean_icon(value):
+    """Django's yes/no/unknown icon, its text in the page's language (Django's is English)."""
+    icon = {True: "yes", False: "no", None: "unknown"}[value]
+    text = {True: _("Yes"), False: _("No"), None: _("Unknown")}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text)
 
 
 class AutocompleteSelect(widgets.AutocompleteSelect):

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from reservations import rules
 from reservations.models import Reservation, Status
@@ -44,6 +44,17 @@ def state_of(reservation):
     return State.CHECKED_IN if reservation.checked_in_at else State.APPROVED
 
 
+STATE_LABELS = {
+    State.FREE: _("Free"),
+    State.SHUT: _("Not open"),
+    State.CLOSED: _("Closed"),
+    State.PENDING: _("Awaiting approval"),
+    State.APPROVED: _("Approved"),
+    State.CHECKED_IN: _("Checked in"),
+    State.NO_SHOW: _("No-show"),
+}
+
+
 @dataclass
 class Cell:
     state: str
@@ -56,15 +67,7 @@ class Cell:
     @property
     def label(self):
         """What the state is called, for a cell read aloud or printed in black and white."""
-        return {
-            State.FREE: _("Free"),
-            State.SHUT: _("Not open"),
-            State.CLOSED: _("Closed"),
-            State.PENDING: _("Awaiting approval"),
-            State.APPROVED: _("Approved"),
-            State.CHECKED_IN: _("Checked in"),
-            State.NO_SHOW: _("No-show"),
-        }[self.state]
+        return STATE_LABELS[self.state]
 
 
 @dataclass
@@ -82,10 +85,17 @@ class Board:
     rows: list
 
     @property
-    def pending(self):
-        """The pending bookings on the board, the longest waiting first."""
-        cells = [cell for row in self.rows for cell in row.cells if cell.state == State.PENDING]
-        return sorted(cells, key=lambda cell: cell.reservation.created_at)
+    def legend(self):
+        """(state, name) of what a cell may show, bookings first."""
+        shown = (
+            State.APPROVED,
+            State.PENDING,
+            State.CHECKED_IN,
+            State.NO_SHOW,
+            State.CLOSED,
+            State.SHUT,
+        )
+        return [(state, STATE_LABELS[state]) for state in shown]
 
 
 def day_board(rooms, day, now=None):
@@ -203,7 +213,8 @@ def _cells(columns, day, opening, closures, reservations, now):
                     state_of(source),
                     start=slot_start,
                     reservation=source,
-                    waited=now - source.created_at if pending else None,
+                    # Never negative: a booking's request time may lie ahead of a clock behind.
+                    waited=max(now - source.created_at, datetime.timedelta()) if pending else None,
                 )
             )
         else:
