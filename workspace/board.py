@@ -129,7 +129,9 @@ def _board(rooms, pairs, first_day, last_day, now):
         .select_related("booked_by")
         .order_by("start")
     )
+    rooms_by_id = {room.pk: room for room in rooms}
     for reservation in reservations:
+        reservation.room = rooms_by_id[reservation.room_id]  # read already, with its facility
         day = timezone.localdate(reservation.start)
         bookings.setdefault((reservation.room_id, day), []).append(reservation)
 

@@ -158,6 +158,7 @@ def test_list_and_booking_titles_read_naturally(korean_client, owner_manager, ko
 
     assert "<h1>예약 목록</h1>" in listing
     assert "보기위한" not in listing and "를(을)" not in listing
+    assert "예약 1건" in listing
     assert "<h1>예약 보기</h1>" in booking
     assert "뷰 예약" not in booking
     assert "변경 기록" in booking
