@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
@@ -26,6 +26,7 @@ from dashboard.figures import Breakdown, Filters
 from dashboard.periods import Period, month_end, month_start
 from dashboard.templatetags.dashboard import grouped
 from reservations import services
+from reservations.admin.bookings import return_to
 from reservations.admin.display import describe, refusal_reason
 from reservations.models import Reservation
 from reservations.rules import BookingError
@@ -162,12 +163,8 @@ def _decided(request, reservation):
 
 
 def _return_to(request):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("workspace:board")
+    """The page the decision was taken on (`next`), or the day board."""
+    return return_to(request, request.POST) or reverse("workspace:board")
 
 
 def _decidable(request, pk):

@@ -32,11 +32,19 @@ from web.admin import ReadOnlyInline
 CONTACT = ("booker_email", "contact_phone")
 
 
+# A page to return to is a path and a query of this site; anything longer is not one.
+MAX_RETURN_URL = 2000
+
+
 def return_to(request, data):
     """The page of this site named by `next` in `data`, where to go after a decision, or ""."""
     target = data.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target
+        and len(target) <= MAX_RETURN_URL
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return ""

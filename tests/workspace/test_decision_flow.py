@@ -114,3 +114,11 @@ def test_the_queue_lists_the_longest_waiting_first_with_its_waiting_time(
     assert list(response.context["cl"].result_list) == [older, newer]
     page = response.content.decode()
     assert "2\xa0days" in page and "1\xa0hour" in page
+
+
+def test_a_page_to_return_to_that_is_too_long_is_ignored(client, owner_manager, booking_a):
+    client.force_login(owner_manager)
+
+    page = client.get(change_url(booking_a), {"next": "/" + "x" * 100_000}).content.decode()
+
+    assert 'name="next" value="/xxx' not in page

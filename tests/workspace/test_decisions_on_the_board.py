@@ -169,3 +169,17 @@ def test_non_integer_ids_are_not_found(client, owner_manager):
     client.force_login(owner_manager)
 
     assert client.post("/admin/board/bookings/abc/approve/").status_code == 404
+
+
+def test_a_reject_sent_as_json_is_refused_like_a_form_without_reason(
+    client, owner_manager, booking_a
+):
+    client.force_login(owner_manager)
+
+    response = client.post(
+        reject_url(booking_a), {"reason": "closed"}, content_type="application/json", **HTMX
+    )
+
+    assert response.status_code == 400
+    booking_a.refresh_from_db()
+    assert booking_a.status == Status.PENDING
