@@ -162,3 +162,24 @@ def test_list_and_booking_titles_read_naturally(korean_client, owner_manager, ko
     assert "<h1>예약 보기</h1>" in booking
     assert "뷰 예약" not in booking
     assert "변경 기록" in booking
+
+
+def test_the_reworded_javascript_texts_are_djangos_and_served_in_korean(
+    korean_client, owner_manager
+):
+    catalogue_dir = Path(django.__file__).parent / "contrib/admin/locale/ko/LC_MESSAGES"
+    with (catalogue_dir / "djangojs.mo").open("rb") as mo:
+        django_msgids = {
+            k[0] if isinstance(k, tuple) else k for k in gettext.GNUTranslations(mo)._catalog
+        }
+    ours = Path(admin_wording.__file__).parent.parent / "locale/ko/LC_MESSAGES/djangojs.mo"
+    with ours.open("rb") as mo:
+        reworded = {
+            k[0] if isinstance(k, tuple) else k for k in gettext.GNUTranslations(mo)._catalog
+        }
+    assert reworded - {""} <= django_msgids
+    korean_client.force_login(owner_manager)
+
+    script = korean_client.get(reverse("admin:jsi18n")).content.decode()
+
+    assert '"Choose a Date": "\\ub0a0\\uc9dc \\uc120\\ud0dd"' in script  # 날짜 선택
