@@ -29,7 +29,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    # Before the admin, whose templates (the first page) it overrides.
+    # Before the admin, whose templates (the first page) they override and whose Korean
+    # strings the workspace's catalogue may word better.
+    "workspace",
     "backoffice",
     "web.apps.AdminConfig",
     "django.contrib.auth",

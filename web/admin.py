@@ -39,15 +39,18 @@ from django.contrib.admin.views.main import (
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from web.http import RefusedInput
 from web.validators import date_range_message
 
+# `next`: where a change page returns after an action (a page of the site, checked where used).
 CHANGELIST_PARAMETERS = {ALL_VAR, ERROR_FLAG, IS_FACETS_VAR, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR,
-                         SEARCH_VAR, TO_FIELD_VAR, "_changelist_filters"}  # fmt: skip
+                         SEARCH_VAR, TO_FIELD_VAR, "_changelist_filters", "next"}  # fmt: skip
 REGEX_LOOKUPS = {"regex", "iregex"}
 DATE_COMPARISONS = {"exact", "gt", "gte", "lt", "lte"}
 DATE_PARTS = {"year": None, "month": (1, 12), "day": (1, 31)}
@@ -174,6 +177,13 @@ def check_action(model_admin, request):
                 _("“%(value)s” is not the id of a %(model)s.")
                 % {"value": value[:40], "model": model_admin.model._meta.verbose_name}
             ) from error
+
+
+def boolean_icon(value):
+    """Django's yes/no/unknown icon, its text in the page's language (Django's is English)."""
+    icon = {True: "yes", False: "no", None: "unknown"}[value]
+    text = {True: _("Yes"), False: _("No"), None: _("Unknown")}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text)
 
 
 class AutocompleteSelect(widgets.AutocompleteSelect):

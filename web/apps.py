@@ -16,3 +16,14 @@ class AdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "web.admin.AdminSite"
+
+    def ready(self):
+        super().ready()
+        from django.contrib.admin.templatetags import admin_list
+
+        from web.admin import boolean_icon
+
+        # Django's yes/no icons say "True" and "False" in English whatever the language, to
+        # screen readers on Korean screens. Its lists, read-only fields and filters all
+        # fetch this function from admin_list when they draw a boolean.
+        admin_list._boolean_icon = boolean_icon

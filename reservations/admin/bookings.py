@@ -9,11 +9,12 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Q, Value, When
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -29,6 +30,24 @@ from web.admin import ReadOnlyInline
 
 # What tells how to reach a booker: shown to the facility's managers and superusers only.
 CONTACT = ("booker_email", "contact_phone")
+
+
+# A page to return to is a path and a query of this site; anything longer is not one.
+MAX_RETURN_URL = 2000
+
+
+def return_to(request, data):
+    """The page of this site named by `next` in `data`, where to go after a decision, or ""."""
+    target = data.get("next", "")
+    if (
+        target
+        and len(target) <= MAX_RETURN_URL
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return ""
 
 
 class ReasonForm(forms.Form):
@@ -246,7 +265,17 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and self.has_decide_permission(request):
             context["decisions"] = self.decisions_for(obj)
+            context["return_to"] = return_to(request, request.GET)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def response_action(self, request, queryset):
+        """After an action, back where the manager came from: the page named by `next` (the
+        board), else the list as it was filtered (the queue)."""
+        response = super().response_action(request, queryset)
+        target = return_to(request, request.POST)
+        if target and isinstance(response, HttpResponseRedirect):
+            return HttpResponseRedirect(target)
+        return response
 
     def decisions_for(self, reservation):
         """The actions offered as buttons on the booking's page."""
@@ -472,6 +501,7 @@ class ReservationAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
             "action": action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "media": self.media,
+            "return_to": return_to(request, request.POST),
         }
         return TemplateResponse(
             request, "admin/reservations/reservation/reason_confirmation.html", context
