@@ -1,4 +1,4 @@
-"""Form pieces every app shares: the date fields of the accepted range, and a mixin that keeps
+"""Form pieces every app shares: the date (and date-and-time) fields of the accepted range, and a mixin that keeps
 control characters out of every text field of a form.
 
 The date fields refuse a date outside settings.ACCEPTED_DATES with a message naming the range
@@ -33,6 +33,26 @@ class DateField(forms.DateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
         super().__init__(**kwargs)
+
+
+class DateTimePickers(forms.SplitDateTimeWidget):
+    """The browser's own date picker and time picker, side by side (hours and minutes)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs,
+            date_format="%Y-%m-%d",
+            time_format="%H:%M",
+            date_attrs={"type": "date"},
+            time_attrs={"type": "time"},
+        )
+
+
+class DateTimeField(forms.SplitDateTimeField):
+    """A date and time within the accepted range, with the browser's date and time pickers."""
+
+    default_validators = [validate_date_in_range]
+    widget = DateTimePickers
 
 
 class NoControlCharactersMixin:
