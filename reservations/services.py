@@ -38,6 +38,7 @@ from django.db.models import Exists, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import is_ministry_official
 from reservations import history, notifications, rules
 from reservations.models import (
     Action,
@@ -48,7 +49,6 @@ from reservations.models import (
     normalise_code,
 )
 from reservations.rules import BookingError, BookingRequest, needs_approval, refusal
-from accounts.roles import is_ministry_official
 from rooms.models import AreaClosure, Closure, Room
 
 if TYPE_CHECKING:
