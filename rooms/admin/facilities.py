@@ -9,9 +9,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Count
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import District
+from rooms.admin import imports
 from rooms.admin.scope import FacilityListFilter, FacilityScopedAdminMixin, RegionListFilter
 from rooms.models import Equipment, Facility, OpeningHours, Room
 from web.admin import AutocompleteFieldsMixin, ReadOnlyInline
@@ -126,6 +128,22 @@ class FacilityAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.Mod
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(room_count=Count("rooms"))
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(
+                lambda request, **kwargs: function(self, request, **kwargs)
+            )
+
+        return [
+            path("import/", view(imports.upload), name="rooms_facility_import"),
+            path(
+                "import/<int:import_id>/",
+                view(imports.preview),
+                name="rooms_facility_import_preview",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
