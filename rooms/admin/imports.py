@@ -73,14 +73,13 @@ def _context(model_admin, request, title, **extra):
 def upload(model_admin, request):
     _require_superuser(request)
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if form.is_valid():
-            stored = FacilityImport.objects.create(
-                file_name=form.file_name, text=form.cleaned_data["file"], uploaded_by=request.user
-            )
-            return HttpResponseRedirect(
-                reverse("admin:rooms_facility_import_preview", args=[stored.pk])
-            )
+    if request.method == "POST" and form.is_valid():
+        stored = FacilityImport.objects.create(
+            file_name=form.file_name, text=form.cleaned_data["file"], uploaded_by=request.user
+        )
+        return HttpResponseRedirect(
+            reverse("admin:rooms_facility_import_preview", args=[stored.pk])
+        )
     context = _context(model_admin, request, _("Import facilities from a CSV file"), form=form)
     response = TemplateResponse(request, "admin/rooms/facility/import_form.html", context)
     if request.method == "POST":
