@@ -114,6 +114,7 @@ class Facility(models.Model):
     )
     directions = models.TextField(
         _("directions"),
+        max_length=2000,
         blank=True,
         help_text=_("How to get there: the nearest station or bus stop, the entrance to use."),
     )
@@ -266,6 +267,7 @@ class Room(models.Model):
     )
     equipment_guide = models.TextField(
         _("equipment guide"),
+        max_length=2000,
         blank=True,
         help_text=_("A short guide: how to switch on the screen and start the video call."),
     )
@@ -305,6 +307,15 @@ class Room(models.Model):
     @property
     def equipment(self):
         return [item for item in Equipment if getattr(self, item.field_name)]
+
+    @property
+    def has_visitor_information(self):
+        """Whether anything tells a visitor the way in (the room page, the door, the e-mail)."""
+        facility = self.facility
+        return any(
+            [facility.directions, facility.floor, facility.door_policy, facility.reception,
+             self.location, self.equipment_guide]
+        )  # fmt: skip
 
     def clean(self):
         if self.capacity is not None and self.capacity <= 0:
@@ -478,6 +489,12 @@ def photo_path(photo, filename):
     return f"photos/{photo.facility.code}/{uuid.uuid4().hex}.{photo.image_format.lower()}"
 
 
+class PhotoQuerySet(models.QuerySet):
+    def for_room(self, room):
+        """The site's own photos and the room's, in their order."""
+        return self.filter(Q(room__isnull=True) | Q(room=room), facility_id=room.facility_id)
+
+
 class Photo(models.Model):
     """A photo of a site (the entrance, the way in) or of one of its rooms, shown to bookers.
 
@@ -497,9 +514,8 @@ class Photo(models.Model):
         verbose_name=_("room"),
         help_text=_("Leave empty for a photo of the site (the building, the entrance)."),
     )
-    image = models.ImageField(
-        _("image"), upload_to=photo_path, width_field="width", height_field="height"
-    )
+    # Width and height come from rooms.photos, which decodes every upload anyway.
+    image = models.ImageField(_("image"), upload_to=photo_path)
     image_format = models.CharField(_("format"), max_length=8, editable=False)
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
@@ -509,6 +525,8 @@ class Photo(models.Model):
         help_text=_("What the photo shows, for people who cannot see it (e.g. “The entrance”)."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("photo")
