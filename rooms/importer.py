@@ -439,8 +439,8 @@ def _plan(valid, result):
                 continue
             else:
                 plan.existing_managers[address] = account
+                line.changes.append(_("manager %(address)s") % {"address": address})
             plan.manager_links.append((code, address))
-            line.changes.append(_("manager %(address)s") % {"address": address})
             if line.action == "unchanged":
                 line.action = "change"
                 result.changed.append(code)

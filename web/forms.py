@@ -17,6 +17,8 @@ import, a management command, the shell — and states the rule next to the fiel
 """
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from web.validators import (
     validate_date_in_range,
@@ -49,10 +51,19 @@ class DateTimePickers(forms.SplitDateTimeWidget):
 
 
 class DateTimeField(forms.SplitDateTimeField):
-    """A date and time within the accepted range, with the browser's date and time pickers."""
+    """A date and time within the accepted range, with the browser's date and time pickers.
+
+    A label names one element: each picker is named by the field's label and its part."""
 
     default_validators = [validate_date_in_range]
     widget = DateTimePickers
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.label:
+            date, time = self.widget.widgets
+            date.attrs["aria-label"] = format_lazy("{} ({})", self.label, _("date"))
+            time.attrs["aria-label"] = format_lazy("{} ({})", self.label, _("time"))
 
 
 class NoControlCharactersMixin:

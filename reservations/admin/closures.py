@@ -58,8 +58,9 @@ class ClosureForm(NoControlCharactersMixin, forms.ModelForm):
         room = self.fields.get("room")
         if room is None:
             return
-        room.widget.attrs["data-rooms-of"] = "id_facility"
-        room.widget.attrs["data-rooms-url"] = reverse("admin:rooms_closure_rooms")
+        select = getattr(room.widget, "widget", room.widget)  # inside the admin's wrapper
+        select.attrs["data-rooms-of"] = "id_facility"
+        select.attrs["data-rooms-url"] = reverse("admin:rooms_closure_rooms")
         facility_id = self.chosen_facility_id()
         if facility_id is not None:
             room.queryset = room.queryset.filter(facility_id=facility_id)

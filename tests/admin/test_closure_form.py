@@ -21,6 +21,8 @@ def test_the_form_offers_date_and_time_pickers_not_text(client, owner_manager, f
     assert 'type="date" name="end_0"' in page
     assert "HH:MM:SS" not in page
     assert "reservations/admin/closure_rooms.js" in page
+    assert 'data-rooms-of="id_facility"' in page
+    assert 'aria-label="start (date)"' in page and 'aria-label="end (time)"' in page
 
 
 def test_the_room_list_holds_the_chosen_facilitys_rooms(client, owner_manager, room_a):

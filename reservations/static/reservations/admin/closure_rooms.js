@@ -47,8 +47,9 @@
     } else {
       facility.addEventListener("change", update);
     }
+    // The admin's form rows set their own display, which would show a `hidden` row.
     document.querySelectorAll("[data-show-rooms]").forEach(function (row) {
-      row.hidden = true;
+      row.remove();
     });
   }
 
