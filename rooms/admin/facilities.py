@@ -85,9 +85,8 @@ class PhotoInline(admin.StackedInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "room":
             facility = getattr(request, "photo_facility", None)
-            kwargs["queryset"] = (
-                Room.objects.filter(facility=facility) if facility else Room.objects.none()
-            )
+            rooms = Room.objects.filter(facility=facility) if facility else Room.objects.none()
+            kwargs["queryset"] = rooms.select_related("facility")  # rooms are named by it
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None):
