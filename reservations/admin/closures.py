@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -115,8 +115,17 @@ class ClosureAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.Mode
     search_fields = ["reason", "facility__name", "facility__code", "room__name"]
     search_help_text = _("Reason, facility name or code, or room name.")
     date_hierarchy = "start"
-    fields = ["facility", "room", "start", "end", "reason", "created_by", "created_at"]
-    readonly_fields = ["created_by", "created_at"]
+    fields = [
+        "facility",
+        "room",
+        "start",
+        "end",
+        "reason",
+        "created_by",
+        "created_at",
+        "area_closure",
+    ]
+    readonly_fields = ["created_by", "created_at", "area_closure"]
 
     class Media:
         js = ["reservations/admin/closure_rooms.js"]
@@ -345,9 +354,12 @@ class AreaClosureAdmin(admin.ModelAdmin):
     def period(self, area):
         return local_span(area.start, area.end)
 
-    @admin.display(description=_("sites"))
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(site_total=Count("closures"))
+
+    @admin.display(description=_("sites"), ordering="site_total")
     def site_count(self, area):
-        return area.closures.count()
+        return area.site_total
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id is None and self.has_add_permission(request):

@@ -158,3 +158,19 @@ def test_a_start_after_the_end_is_refused(client, superuser, scene):
 
     assert response.status_code == 400
     assert not AreaClosure.objects.exists()
+
+
+def test_the_list_of_area_closures_takes_a_fixed_number_of_queries(
+    client, superuser, scene, day, django_assert_max_num_queries
+):
+    from reservations import services
+
+    for reason in ("태풍", "폭설", "임시 공휴일"):
+        services.close_area(superuser, AreaClosure(start=day[0], end=day[1], reason=reason))
+    client.force_login(superuser)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("admin:rooms_areaclosure_changelist"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count("임시 공휴일") >= 1
