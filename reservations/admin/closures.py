@@ -73,7 +73,8 @@ class ClosureForm(NoControlCharactersMixin, forms.ModelForm):
         else:
             value = self.initial.get("facility") or self.instance.facility_id
         value = str(value or "")
-        return int(value) if value.isdigit() else None
+        # A number beyond any id would overflow the query that lists its rooms.
+        return int(value) if value.isdigit() and len(value) <= 18 else None
 
 
 class ClosurePeriodFilter(admin.SimpleListFilter):

@@ -84,3 +84,34 @@ def test_without_javascript_a_button_lists_the_chosen_facilitys_rooms(
     form = response.context["adminform"].form
     assert form.initial["facility"] == str(room_a.facility_id)
     assert list(form.fields["room"].queryset) == [room_a]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"start_0": "0001-01-01"},
+        {"end_0": "9999-12-31", "end_1": "23:59"},
+        {"start_1": "24:00"},
+        {"start_1": "12:00:00\x00"},
+        {"end_0": "2026-02-30"},
+        {"reason": "x" * 100_000},
+        {"room": "abc"},
+        {"facility": "9" * 30},
+    ],
+    ids=["year-1", "year-9999", "hour-24", "nul", "feb-30", "huge-reason", "room-text", "huge-id"],
+)
+def test_hostile_closure_input_is_refused_with_a_400_and_saves_nothing(
+    client, owner_manager, facility_a, change
+):
+    from rooms.models import Closure
+    from tests.admin.test_closures import closure_data
+    from tests.factories import next_weekday_at
+
+    client.force_login(owner_manager)
+    start = next_weekday_at(9, days_ahead=5)
+    data = {**closure_data(facility_a, start, start.replace(hour=12)), **change}
+
+    response = client.post(reverse("admin:rooms_closure_add"), data)
+
+    assert response.status_code == 400
+    assert not Closure.objects.exists()
