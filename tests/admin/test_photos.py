@@ -184,3 +184,44 @@ def test_hostile_visitor_information_is_refused(client, owner_manager, facility_
     assert response.status_code == 400
     facility_a.refresh_from_db()
     assert getattr(facility_a, field) == ""
+
+
+def test_a_manager_writes_where_the_room_is_and_how_to_start_the_call(
+    client, owner_manager, room_a
+):
+    client.force_login(owner_manager)
+
+    response = client.post(
+        reverse("admin:rooms_room_change", args=[room_a.pk]),
+        {"is_active": "on", "location": "3층 302호", "equipment_guide": "리모컨 전원을 누르세요."},
+    )
+
+    assert response.status_code == 302
+    room_a.refresh_from_db()
+    assert (room_a.location, room_a.equipment_guide) == ("3층 302호", "리모컨 전원을 누르세요.")
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("location", "x" * 100_000), ("equipment_guide", "x" * 100_000), ("location", "3층\x1b")],
+)
+def test_hostile_room_information_is_refused(client, owner_manager, room_a, field, value):
+    client.force_login(owner_manager)
+
+    response = client.post(
+        reverse("admin:rooms_room_change", args=[room_a.pk]), {"is_active": "on", field: value}
+    )
+
+    assert response.status_code == 400
+    room_a.refresh_from_db()
+    assert getattr(room_a, field) == ""
+
+
+def test_another_managers_facility_page_takes_no_photo(client, owner_manager, facility_b):
+    client.force_login(owner_manager)
+    upload = SimpleUploadedFile("photo.png", image_bytes(), "image/png")
+
+    response = post(client, facility_b, with_photo(facility_b, upload))
+
+    assert response.status_code == 404
+    assert not Photo.objects.exists()
