@@ -130,6 +130,7 @@ class ClosureAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.Mode
 
     class Media:
         js = ["reservations/admin/closure_rooms.js"]
+        css = {"all": ["reservations/admin/closure.css"]}
 
     def get_autocomplete_fields(self, request):
         # A manager picks among a few facilities; the registry is too long for a list. Rooms
@@ -331,6 +332,9 @@ class AreaClosureAdmin(admin.ModelAdmin):
     list_select_related = ["region", "district__region", "created_by"]
     fields = ["region", "district", "start", "end", "reason"]
     date_hierarchy = "start"
+
+    class Media:
+        css = {"all": ["reservations/admin/closure.css"]}
 
     def has_module_permission(self, request):
         return may_close_areas(request.user)
