@@ -11,7 +11,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -22,11 +24,12 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import mfa
+from accounts import invitations, mfa
 from accounts.models import User
 from accounts.roles import ROLE_LABELS
 from accounts.services import delete_account
 from web.admin import AutocompleteFieldsMixin
+from web.forms import NoControlCharactersMixin
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +67,23 @@ class UserChangeForm(EmailUniqueFormMixin, DjangoUserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class InviteManagerForm(NoControlCharactersMixin, forms.Form):
+    email = forms.EmailField(label=_("e-mail address"))
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None and existing.has_usable_password():
+            raise forms.ValidationError(
+                _(
+                    "This address has an account with a password already; make it a manager "
+                    "on its page (the group “Facility managers” and the facilities)."
+                )
+            )
+        self.existing = existing
+        return email
 
 
 class ManagedFacilityInline(AutocompleteFieldsMixin, admin.TabularInline):
@@ -159,6 +179,11 @@ class UserAdmin(DjangoUserAdmin):
     def get_urls(self):
         return [
             path(
+                "invite-manager/",
+                self.admin_site.admin_view(self.invite_manager),
+                name="accounts_user_invite_manager",
+            ),
+            path(
                 "<int:user_id>/reset-second-factor/",
                 self.admin_site.admin_view(require_POST(self.reset_second_factor)),
                 name="accounts_user_reset_second_factor",
@@ -220,6 +245,44 @@ class UserAdmin(DjangoUserAdmin):
             messages.SUCCESS,
         )
         return redirect(reverse("admin:accounts_user_change", args=[user.pk]))
+
+    def invite_manager(self, request):
+        """A superuser invites a facility manager: an account without a password, and an
+        e-mail whose link lets its owner choose one (again, for an invitation not yet used)."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        form = InviteManagerForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                if form.existing is None:
+                    (user,) = invitations.create_managers([form.cleaned_data["email"]])
+                    invitations.invite([user])
+                    self.log_addition(request, user, "Invited as a facility manager.")
+                else:
+                    user = form.existing
+                    invitations.make_managers([user])
+                    invitations.invite([user], again=True)
+                    self.log_change(request, user, "Invited as a facility manager again.")
+            self.message_user(
+                request,
+                gettext(
+                    "%(email)s is invited: the e-mail's link lets them choose a password. "
+                    "Add their facilities below."
+                )
+                % {"email": user.email},
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:accounts_user_change", args=[user.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Invite a facility manager"),
+            "form": form,
+        }
+        response = TemplateResponse(request, "admin/accounts/user/invite_manager.html", context)
+        if request.method == "POST":
+            response.status_code = 400
+        return response
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["can_reset_second_factor"] = bool(

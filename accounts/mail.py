@@ -12,9 +12,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from worker import outbox
+
 SUBJECTS = {
     "verify_email": _("Confirm your e-mail address"),
     "signup_attempt": _("Someone tried to sign up with your address"),
+    "manager_invitation": _("You are invited to manage a video-conference room"),
 }
 
 
@@ -26,17 +29,21 @@ def _render(kind, context, language):
         ).strip()
 
 
-def send(kind, to, context):
+def message(kind, to, context):
     (ko_subject, ko_body), (en_subject, en_body) = (
         _render(kind, context, "ko"),
         _render(kind, context, "en"),
     )
-    EmailMessage(
+    return EmailMessage(
         subject=f"[BOMS] {ko_subject} / {en_subject}",
         body=f"{ko_body}\n\n----------\n\n{en_body}\n",
         to=[to],
-    ).send()
+    )
 
 
-def schedule(kind, to, **context):
-    send(kind, to, context)
+def schedule(kind, to, *, key=None, **context):
+    """Post the e-mail to the outbox; with a key, only if nothing was posted under it."""
+    if key is None:
+        message(kind, to, context).send()
+    else:
+        outbox.post(message(kind, to, context), key=key)

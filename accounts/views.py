@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -162,6 +163,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         # A new password is the way back from a sign-in lockout.
         axes_reset(username=form.user.email)
+        # The link came to the address, so its owner opened it (an invited manager, too).
+        if form.user.email_verified_at is None:
+            form.user.email_verified_at = timezone.now()
         return super().form_valid(form)
 
 

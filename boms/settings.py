@@ -207,10 +207,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads (the sites' and rooms' photos) go through Django's storage API: files under
+# MEDIA_ROOT by default, which every process must share (one server, or a shared volume); in
+# production an S3-compatible bucket (`pip install '.[s3]'`, then PHOTO_BUCKET and the AWS_*
+# variables of .env.example). Pages never link to the store itself: portal/views/photos.py
+# reads each photo through the API, so the content security policy stays 'self'.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if env.str("PHOTO_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PHOTO_BUCKET"),
+            # e.g. https://kr.object.ncloudstorage.com (NAVER Cloud) or a MinIO server.
+            "endpoint_url": env.str("PHOTO_BUCKET_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("PHOTO_BUCKET_REGION", default="") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 
 CSRF_FAILURE_VIEW = "web.views.csrf_failure"
 

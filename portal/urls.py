@@ -3,7 +3,7 @@ bookings."""
 
 from django.urls import include, path, re_path
 
-from portal.views import booking, door, mine, room, search, series, statement
+from portal.views import booking, door, mine, photos, room, search, series, statement
 
 booking_patterns = (
     [
@@ -35,6 +35,7 @@ urlpatterns = [
     path("rooms/districts/", search.district_options, name="district_options"),
     path("rooms/<int:pk>/", room.room_detail, name="room"),
     path("accessibility/", statement.accessibility, name="accessibility"),
+    path("rooms/photos/<int:pk>/", photos.photo, name="photo"),
     path("rooms/<int:pk>/door/", door.door, name="door"),
     path("rooms/<int:pk>/door/check-in/", door.door_check_in, name="door_check_in"),
     path("book/", include(booking_patterns)),

@@ -105,6 +105,22 @@ def schedule(kind, reservation, lead=None):
     notify.enqueue(reservation.pk, kind, **details)
 
 
+def schedule_each(kind, reservations):
+    """Queue one change's notices for many bookings as one task (an area's closure)."""
+    notify_each.enqueue([reservation.pk for reservation in reservations], kind)
+
+
+@task
+def notify_each(reservation_ids, kind, attempt=1):
+    # Each notice is keyed by booking and kind in the outbox: a retry sends only those missing.
+    try:
+        for reservation_id in reservation_ids:
+            send_notices(reservation_id, kind)
+    except Exception:
+        retry_later(notify_each, reservation_ids, kind, attempt=attempt)
+        raise
+
+
 @task
 def notify(reservation_id, kind, attempt=1, **details):
     try:

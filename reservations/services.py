@@ -1,6 +1,7 @@
 """Every change of a booking's state: book, approve, reject, cancel, lapse, check in, end early,
-release no-shows, closing a room, lifting a booker's suspension, and recurring series (book,
-extend as the window moves, cancel from a date on, decide as a whole; see the end of the file).
+release no-shows, closing a room or every site of an area, lifting a booker's suspension, and
+recurring series (book, extend as the window moves, cancel from a date on, decide as a whole; see
+the end of the file).
 
 Each function runs in one transaction, checks who may act, moves the status only along
 ALLOWED edges (compare-and-set, so a concurrent change is detected), writes the audit
@@ -39,6 +40,7 @@ from django.db.models import Exists, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import is_ministry_official
 from reservations import history, notifications, rules
 from reservations.models import (
     Action,
@@ -51,7 +53,7 @@ from reservations.models import (
     occurrence_days,
 )
 from reservations.rules import BookingError, BookingRequest, needs_approval, refusal
-from rooms.models import Closure, Room
+from rooms.models import AreaClosure, Closure, Room
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -866,3 +868,91 @@ def reject_series(actor: User, series: Series, reason: str) -> SeriesDecision:
     if not reason:
         raise refusal("reason_required", _("Please give the booker a reason."))
     return _decide_series(actor, series, reject, "series_rejected", reason)
+def bookings_under_area(area: AreaClosure, now: datetime.datetime | None = None) -> Any:
+    """Active bookings of the area's sites that its period overlaps and that have not ended."""
+    return (
+        Reservation.objects.active()
+        .overlapping(area.start, area.end)
+        .not_over(now or timezone.now())
+        .filter(room__facility__in=area.facilities())
+    )
+
+
+@dataclass
+class AreaClosureOutcome:
+    """What closing an area did: how many sites it closed and the bookings it cancelled."""
+
+    area: AreaClosure
+    sites: int = 0
+    cancelled: list[Reservation] = field(default_factory=list)
+
+
+# Rows written per statement when an area's closures and events are inserted.
+AREA_BATCH = 500
+
+
+def close_area(actor: User, area: AreaClosure) -> AreaClosureOutcome:
+    """Close every site of a region, a district or the country, and cancel, with the reason
+    and a notice to each booker, the bookings of those sites the period covers.
+
+    A ministry official or a superuser decides this. All in one transaction, in a number of
+    statements that does not grow with the bookings (inserts go in batches of AREA_BATCH):
+    the area's rooms are locked first, as book() locks a room, so a booking either committed
+    before (and is cancelled here) or sees the closures; the bookings themselves are locked
+    too, so each cancellation is certain and none is refused. The notices go to the queue as
+    one task that sends each booker's (once, keyed by booking) from the worker.
+    """
+    if not (actor.is_superuser or is_ministry_official(actor)):
+        raise PermissionDenied(_("Only ministry officials can close the sites of an area."))
+    reason = (area.reason or "").strip()
+    if not reason:
+        raise refusal("reason_required", _("Please give the bookers a reason."))
+    now = timezone.now()
+    outcome = AreaClosureOutcome(area)
+    with transaction.atomic():
+        rooms = Room.objects.filter(facility__in=area.facilities())
+        list(rooms.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+        if area.created_by_id is None:
+            area.created_by = actor
+        area.reason = reason
+        area.save()
+        site_ids = list(area.facilities().order_by("pk").values_list("pk", flat=True))
+        Closure.objects.bulk_create(
+            [
+                Closure(facility_id=site_id, start=area.start, end=area.end, reason=reason,
+                        created_by=area.created_by, area_closure=area)
+                for site_id in site_ids
+            ],
+            batch_size=AREA_BATCH,
+        )  # fmt: skip
+        outcome.sites = len(site_ids)
+        bookings = list(
+            bookings_under_area(area, now)
+            .select_for_update(of=("self",))
+            .select_related("room__facility", "booked_by")
+            .order_by("start", "pk")
+        )
+        # Pending and approved alike may move to cancelled (ALLOWED); the rows are locked.
+        Reservation.objects.filter(pk__in=bookings_under_area(area, now).values("pk")).update(
+            status=Status.CANCELLED, updated_at=now, decision_note=reason
+        )
+        ReservationEvent.objects.bulk_create(
+            [
+                ReservationEvent(reservation=booking, actor=actor, from_status=booking.status,
+                                 to_status=Status.CANCELLED, note=reason)
+                for booking in bookings
+            ],
+            batch_size=AREA_BATCH,
+        )  # fmt: skip
+        for booking in bookings:
+            booking.status, booking.decision_note, booking.updated_at = (
+                Status.CANCELLED,
+                reason,
+                now,
+            )
+        if any(history.touches_history(booking) for booking in bookings):
+            transaction.on_commit(history.changed)
+        if bookings:
+            notifications.schedule_each("cancelled", bookings)
+        outcome.cancelled = bookings
+    return outcome

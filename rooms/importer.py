@@ -1,7 +1,10 @@
 """Import the real list of sites from CSV: every row is validated before anything is written.
 
 Columns are documented in README.md ("The registry and the real list"). Rows are upserted by
-`code`; an empty optional cell keeps what the site already has.
+`code`; an empty optional cell keeps what the site already has. The `import_facilities`
+command and the admin's import (a preview first: `import_facilities(text, dry_run=True)`)
+both come here. A `managers` cell adds managers by e-mail address: an address without an
+account gets one without a password and an invitation (accounts/invitations.py), once.
 """
 
 import csv
@@ -10,10 +13,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import invitations
 from regions.models import LATITUDE_RANGE, LONGITUDE_RANGE, District
 from rooms.models import (
     Facility,
@@ -36,7 +42,7 @@ REQUIRED_COLUMNS = (
 )
 # The district is given by its code, or by the region's code and the district's name.
 DISTRICT_COLUMNS = ("district_code", "region_code", "district")
-OPTIONAL_COLUMNS = ("phone", "requires_approval", "standard_capacity", "has_booth")
+OPTIONAL_COLUMNS = ("phone", "requires_approval", "standard_capacity", "has_booth", "managers")
 COLUMNS = REQUIRED_COLUMNS + DISTRICT_COLUMNS + OPTIONAL_COLUMNS
 
 # The source's own words for the host types, accepted beside the codes.
@@ -78,6 +84,22 @@ class CoordinateField(forms.DecimalField):
         return value.quantize(COORDINATE, rounding=ROUND_HALF_UP) if value is not None else None
 
 
+class ManagersField(forms.CharField):
+    """E-mail addresses separated by semicolons or spaces; empty adds no manager."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        addresses = []
+        for address in value.replace(";", " ").replace(",", " ").split():
+            address = address.strip().lower()
+            EmailValidator(message=_("%(value)r is not an e-mail address") % {"value": address})(
+                address
+            )
+            if address not in addresses:
+                addresses.append(address)
+        return addresses
+
+
 class FacilityRowForm(forms.Form):
     code = forms.CharField(
         max_length=Facility._meta.get_field("code").max_length,
@@ -98,6 +120,7 @@ class FacilityRowForm(forms.Form):
     requires_approval = YesNoField(required=False)
     standard_capacity = forms.IntegerField(min_value=1, max_value=100, required=False)
     has_booth = YesNoField(required=False)
+    managers = ManagersField(required=False, max_length=5000)
 
     def __init__(self, *args, districts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,12 +161,43 @@ class FacilityRowForm(forms.Form):
 
 
 @dataclass
+class Line:
+    """What an import does with one line of the file, for its preview."""
+
+    line: int
+    code: str
+    action: str  # "create", "change" or "unchanged"
+    changes: list = field(default_factory=list)  # field names, and the managers added
+    new_managers: list = field(default_factory=list)  # addresses that get an account
+
+
+@dataclass
 class ImportResult:
     created: list = field(default_factory=list)
     changed: list = field(default_factory=list)
     unchanged: int = 0
     retired_rooms: int = 0
     errors: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+    invited: list = field(default_factory=list)  # addresses of the new managers' accounts
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a list (not UTF-8, say); the message says how to fix it."""
+
+
+def decode(data, file_name):
+    """The file's text (UTF-8, with or without a BOM), or ImportFileError with the fix."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _(
+                "%(file)s is not UTF-8 (%(error)s). Save it as “CSV UTF-8” "
+                "(Excel) or convert it: iconv -f cp949 -t utf-8"
+            )
+            % {"file": file_name, "error": error.reason}
+        ) from error
 
 
 FACILITY_FIELDS = ("name", "host_organization", "host_type", "district", "address",
@@ -214,12 +268,14 @@ def validate(rows):
             errors.append(line_error(line, "code", message))
             continue
         seen[code] = line
-        valid.append(form.cleaned_data)
+        valid.append({**form.cleaned_data, "line": line})
     return valid, errors
 
 
-def import_facilities(text, *, retire_samples=False):
+def import_facilities(text, *, retire_samples=False, dry_run=False):
     """Validate every row; import all of them in one transaction, or none.
+
+    With dry_run, only say what the import would do (result.lines), writing nothing.
 
     The changes are worked out from a plain read first, and written at the end in a few bulk
     statements: the transaction locks only the rows it changes, and only for the time the
@@ -235,8 +291,10 @@ def import_facilities(text, *, retire_samples=False):
     if result.errors:
         return result
     plan = _plan(valid, result)
+    if result.errors or dry_run:
+        return result
     with transaction.atomic():
-        plan.apply()
+        plan.apply(result)
         if retire_samples:
             result.retired_rooms = Room.objects.filter(
                 facility__is_sample=True, is_active=True
@@ -255,8 +313,11 @@ class _Plan:
     site_changes: dict = field(default_factory=dict)  # facility -> changed field names
     room_capacities: list = field(default_factory=list)  # rooms with their new capacity
     new_rooms: list = field(default_factory=list)  # unsaved rooms of existing sites
+    manager_links: list = field(default_factory=list)  # (site code, address) to add
+    new_managers: list = field(default_factory=list)  # addresses without an account
+    existing_managers: dict = field(default_factory=dict)  # address -> user to make a manager
 
-    def apply(self):
+    def apply(self, result):
         now = timezone.now()
         by_fields = {}
         for facility, changed in self.site_changes.items():
@@ -297,27 +358,104 @@ class _Plan:
             if data["has_booth"]:
                 rooms.append(Room(facility=facility, **BOOTH))
         Room.objects.bulk_create(rooms, batch_size=BATCH)
+        self.apply_managers(result)
+
+    def apply_managers(self, result):
+        if not self.manager_links:
+            return
+        created = invitations.create_managers(self.new_managers)
+        invitations.make_managers(self.existing_managers.values())
+        users = {user.email: user for user in [*created, *self.existing_managers.values()]}
+        sites = dict(
+            Facility.objects.filter(code__in={code for code, _ in self.manager_links}).values_list(
+                "code", "pk"
+            )
+        )
+        Link = Facility.managers.through
+        Link.objects.bulk_create(
+            [
+                Link(facility_id=sites[code], user_id=users[address].pk)
+                for code, address in self.manager_links
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        invitations.invite(created)
+        result.invited = [user.email for user in created]
 
 
 def _plan(valid, result):
     """What the rows change, read without locks; fills in the result's report."""
     plan = _Plan()
     facilities = {f.code: f for f in Facility.objects.filter(code__in=[d["code"] for d in valid])}
+    addresses = {address for data in valid for address in data["managers"]}
+    accounts = {
+        user.email: user
+        for user in get_user_model().objects.filter(email__in=addresses).prefetch_related("groups")
+    }
+    linked = set(
+        Facility.managers.through.objects.filter(
+            facility__in=facilities.values(), user__email__in=addresses
+        ).values_list("facility__code", "user__email")
+    )
     rooms = {
         (room.facility_id, room.kind): room
         for room in Room.objects.filter(facility__in=facilities.values()).order_by("-pk")
     }
     with_rooms = {facility_id for facility_id, _kind in rooms}
     for data in valid:
-        facility = facilities.get(data["code"])
+        code = data["code"]
+        facility = facilities.get(code)
+        line = Line(data["line"], code, "unchanged")
         if facility is None:
             plan.new_sites.append(data)
-            result.created.append(data["code"])
-        elif _changes(plan, facility, data, rooms, with_rooms):
-            result.changed.append(data["code"])
-        else:
+            result.created.append(code)
+            line.action = "create"
+        elif changes := _changes(plan, facility, data, rooms, with_rooms):
+            result.changed.append(code)
+            line.action, line.changes = "change", [_change_label(name) for name in changes]
+        for address in data["managers"]:
+            if (code, address) in linked:
+                continue
+            account = accounts.get(address)
+            if account is None:
+                if address not in plan.new_managers:
+                    plan.new_managers.append(address)
+                line.new_managers.append(address)
+            elif account.email_verified_at is None and account.has_usable_password():
+                # Whoever signed up with the address without opening its link may not be
+                # its owner: they must not become a manager with a password they chose.
+                result.errors.append(
+                    line_error(
+                        data["line"],
+                        "managers",
+                        _(
+                            "%(address)s has an account whose address was never confirmed; "
+                            "it can become a manager once its owner confirms it"
+                        )
+                        % {"address": address},
+                    )
+                )
+                continue
+            else:
+                plan.existing_managers[address] = account
+                line.changes.append(_("manager %(address)s") % {"address": address})
+            plan.manager_links.append((code, address))
+            if line.action == "unchanged":
+                line.action = "change"
+                result.changed.append(code)
+        if line.action == "unchanged":
             result.unchanged += 1
+        result.lines.append(line)
     return plan
+
+
+def _change_label(name):
+    """A change's name as people read it: the field's verbose name, or the room added."""
+    rooms = {"standard room": RoomKind.STANDARD.label, "booth": RoomKind.BOOTH.label}
+    if name in rooms:
+        return str(rooms[name])
+    return str(Facility._meta.get_field(name).verbose_name)
 
 
 def _changes(plan, facility, data, rooms, with_rooms):
@@ -350,4 +488,4 @@ def _changes(plan, facility, data, rooms, with_rooms):
     if data["has_booth"] and (facility.pk, RoomKind.BOOTH) not in rooms:
         plan.new_rooms.append(Room(facility=facility, **BOOTH))
         changed.append("booth")
-    return bool(changed)
+    return changed

@@ -1,6 +1,7 @@
 """Facilities (sites), their bookable rooms, opening hours and closures."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import District, coordinates_in_korea
+from regions.models import District, Region, coordinates_in_korea
 from web.validators import validate_date_in_range
 
 
@@ -58,6 +59,14 @@ validate_facility_code = RegexValidator(
 )
 
 
+class DoorPolicy(models.TextChoices):
+    """How someone with a booking gets through the door; a code itself is never published."""
+
+    OPEN = "open", _("The room is open during opening hours")
+    RECEPTION = "reception", _("Ask at the reception; they open the room")
+    CODE_ON_DAY = "code_on_day", _("Call the site on the day for the door code")
+
+
 class FacilityQuerySet(models.QuerySet):
     def managed_by(self, user):
         if user.is_superuser:
@@ -66,6 +75,14 @@ class FacilityQuerySet(models.QuerySet):
 
     def in_region(self, region):
         return self.filter(district__region=region)
+
+    def in_area(self, region=None, district=None):
+        """The sites of a district, of a region, or (neither given) of the whole country."""
+        if district is not None:
+            return self.filter(district=district)
+        if region is not None:
+            return self.in_region(region)
+        return self
 
 
 class Facility(models.Model):
@@ -94,6 +111,22 @@ class Facility(models.Model):
         _("bookings need approval"),
         default=False,
         help_text=_("When set, bookings wait for a manager's decision."),
+    )
+    directions = models.TextField(
+        _("directions"),
+        max_length=2000,
+        blank=True,
+        help_text=_("How to get there: the nearest station or bus stop, the entrance to use."),
+    )
+    floor = models.CharField(_("floor"), max_length=50, blank=True)
+    door_policy = models.CharField(
+        _("door code policy"), max_length=16, choices=DoorPolicy.choices, blank=True
+    )
+    reception = models.CharField(
+        _("reception"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the reception is and when it is staffed, if there is one."),
     )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -226,6 +259,18 @@ class Room(models.Model):
         _("active"), default=True, help_text=_("Inactive rooms cannot be booked.")
     )
     description = models.TextField(_("description"), blank=True)
+    location = models.CharField(
+        _("where in the building"),
+        max_length=200,
+        blank=True,
+        help_text=_("Floor and room number, and how to find the door from the entrance."),
+    )
+    equipment_guide = models.TextField(
+        _("equipment guide"),
+        max_length=2000,
+        blank=True,
+        help_text=_("A short guide: how to switch on the screen and start the video call."),
+    )
 
     objects = RoomQuerySet.as_manager()
 
@@ -263,6 +308,15 @@ class Room(models.Model):
     def equipment(self):
         return [item for item in Equipment if getattr(self, item.field_name)]
 
+    @property
+    def has_visitor_information(self):
+        """Whether anything tells a visitor the way in (the room page, the door, the e-mail)."""
+        facility = self.facility
+        return any(
+            [facility.directions, facility.floor, facility.door_policy, facility.reception,
+             self.location, self.equipment_guide]
+        )  # fmt: skip
+
     def clean(self):
         if self.capacity is not None and self.capacity <= 0:
             raise ValidationError({"capacity": _("Capacity must be at least one person.")})
@@ -295,6 +349,76 @@ class ClosureQuerySet(models.QuerySet):
         return self.filter(facility__managers=user)
 
 
+class AreaClosure(models.Model):
+    """Every site of a region, of a district or of the whole country closed for a time (a
+    typhoon, a public holiday announced at short notice). It is kept as one Closure per site,
+    so everything that reads closures reads these alike; this row records what was decided."""
+
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district"),
+    )
+    start = models.DateTimeField(_("start"), validators=[validate_date_in_range])
+    end = models.DateTimeField(_("end"), validators=[validate_date_in_range])
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("closure of many sites")
+        verbose_name_plural = _("closures of many sites")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="area_closure_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(region__isnull=True) | Q(district__isnull=True),
+                name="area_closure_region_or_district",
+            ),
+        ]
+
+    def __str__(self):
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        return f"{self.area} · {self.reason} ({start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M})"
+
+    @property
+    def area(self):
+        if self.district_id:
+            return self.district.full_name
+        if self.region_id:
+            return self.region.name
+        return _("The whole country")
+
+    def facilities(self):
+        return Facility.objects.in_area(region=self.region, district=self.district)
+
+    def clean(self):
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("The closure must end after it starts.")})
+        if self.region_id and self.district_id:
+            raise ValidationError({"district": _("Choose a region or a district, not both.")})
+
+
 class Closure(models.Model):
     """A facility, or one of its rooms, is closed for a time range (maintenance, events)."""
 
@@ -322,6 +446,15 @@ class Closure(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    area_closure = models.ForeignKey(
+        AreaClosure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="closures",
+        verbose_name=_("closure of many sites"),
+    )
 
     objects = ClosureQuerySet.as_manager()
 
@@ -349,3 +482,90 @@ class Closure(models.Model):
             raise ValidationError({"end": _("The closure must end after it starts.")})
         if self.room_id and self.facility_id and self.room.facility_id != self.facility_id:
             raise ValidationError({"room": _("The room must belong to the chosen facility.")})
+
+
+def photo_path(photo, filename):
+    """A random name under the site's code: the uploader's file name is never reused."""
+    return f"photos/{photo.facility.code}/{uuid.uuid4().hex}.{photo.image_format.lower()}"
+
+
+class PhotoQuerySet(models.QuerySet):
+    def for_room(self, room):
+        """The site's own photos and the room's, in their order."""
+        return self.filter(Q(room__isnull=True) | Q(room=room), facility_id=room.facility_id)
+
+
+class Photo(models.Model):
+    """A photo of a site (the entrance, the way in) or of one of its rooms, shown to bookers.
+
+    Stored through Django's storage API (STORAGES["default"]: the filesystem, or an
+    S3-compatible store in production); rooms.photos checks every upload before it is saved.
+    """
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="photos", verbose_name=_("facility")
+    )
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("room"),
+        help_text=_("Leave empty for a photo of the site (the building, the entrance)."),
+    )
+    # Width and height come from rooms.photos, which decodes every upload anyway.
+    image = models.ImageField(_("image"), upload_to=photo_path)
+    image_format = models.CharField(_("format"), max_length=8, editable=False)
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    caption = models.CharField(
+        _("description"),
+        max_length=200,
+        help_text=_("What the photo shows, for people who cannot see it (e.g. “The entrance”)."),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(image_format__in=["JPEG", "PNG", "WEBP"]), name="photo_format_allowed"
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption
+
+    def clean(self):
+        if self.room_id and self.facility_id and self.room.facility_id != self.facility_id:
+            raise ValidationError({"room": _("The room must belong to the chosen facility.")})
+
+
+class FacilityImport(models.Model):
+    """An uploaded list of sites between its preview and its import, kept in the database so
+    that any process can apply what another one previewed."""
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    text = models.TextField(_("contents"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("facility import")
+        verbose_name_plural = _("facility imports")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.file_name

@@ -1,4 +1,4 @@
-"""Form pieces every app shares: the date fields of the accepted range, and a mixin that keeps
+"""Form pieces every app shares: the date (and date-and-time) fields of the accepted range, and a mixin that keeps
 control characters out of every text field of a form.
 
 The date fields refuse a date outside settings.ACCEPTED_DATES with a message naming the range
@@ -17,6 +17,8 @@ import, a management command, the shell — and states the rule next to the fiel
 """
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from web.validators import (
     validate_date_in_range,
@@ -33,6 +35,35 @@ class DateField(forms.DateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
         super().__init__(**kwargs)
+
+
+class DateTimePickers(forms.SplitDateTimeWidget):
+    """The browser's own date picker and time picker, side by side (hours and minutes)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs,
+            date_format="%Y-%m-%d",
+            time_format="%H:%M",
+            date_attrs={"type": "date"},
+            time_attrs={"type": "time"},
+        )
+
+
+class DateTimeField(forms.SplitDateTimeField):
+    """A date and time within the accepted range, with the browser's date and time pickers.
+
+    A label names one element: each picker is named by the field's label and its part."""
+
+    default_validators = [validate_date_in_range]
+    widget = DateTimePickers
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.label:
+            date, time = self.widget.widgets
+            date.attrs["aria-label"] = format_lazy("{} ({})", self.label, _("date"))
+            time.attrs["aria-label"] = format_lazy("{} ({})", self.label, _("time"))
 
 
 class NoControlCharactersMixin:

@@ -16,7 +16,7 @@ from portal.forms import DEFAULT_DURATION, LENGTHS, DayForm
 from reservations import rules
 from reservations.availability import DaySchedule, availability
 from reservations.rules import BOOKING_WINDOW, KIND_FOR_THE_ACCOUNT
-from rooms.models import Room
+from rooms.models import Photo, Room
 from web.http import HtmxHttpRequest
 
 
@@ -95,6 +95,7 @@ def room_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             if asked_free
             else ""
         ),
+        "photos": [] if request.htmx else list(Photo.objects.for_room(room)),
         "map_tiles": settings.MAP_TILE_URL,
         "map_attribution": settings.MAP_TILE_ATTRIBUTION,
         "previous_day": day - datetime.timedelta(days=1),

@@ -1,22 +1,27 @@
-"""Closures in the admin: a manager closes a room or a whole facility for a time.
+"""Closures in the admin: a manager closes a room or a whole facility for a time, and a
+ministry official or a superuser closes every site of a region, a district or the country.
 
-A closure over bookings is saved only once the manager has seen them on a confirmation page;
-saving it is `services.close`, which cancels them with the closure's reason.
+A closure over bookings is saved only once its author has seen them on a confirmation page;
+saving it is `services.close` (or `services.close_area`), which cancels them with the
+closure's reason and tells each booker.
 """
+
+import hashlib
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.roles import reads_every_facility
+from accounts.roles import is_ministry_official, reads_every_facility
 from reservations import services
 from reservations.admin.display import describe, local_span, refusal_reason
 from rooms.admin.scope import (
@@ -24,13 +29,25 @@ from rooms.admin.scope import (
     FacilityScopedAdminMixin,
     RegionListFilter,
     facilities_in_scope,
+    rooms_in_scope,
 )
-from rooms.models import Closure
+from rooms.models import AreaClosure, Closure
 from web.admin import AutocompleteFieldsMixin
+from web.forms import DateTimeField, NoControlCharactersMixin
+from web.http import RefusedInput
+
+# Up to this many rooms in scope, the room list offers them all until a facility is chosen.
+ROOM_CHOICES_MAX = 50
+# The no-JavaScript way to the chosen facility's rooms: the add page again with the facility.
+SHOW_ROOMS = "_show_rooms"
 
 
-class ClosureForm(forms.ModelForm):
-    """Room choices are those of the chosen facility (and, through the admin, in scope)."""
+class ClosureForm(NoControlCharactersMixin, forms.ModelForm):
+    """Room choices are those of the chosen facility (and, through the admin, in scope);
+    closure_rooms.js follows the facility as it is chosen, without a round trip."""
+
+    start = DateTimeField(label=_("start"))
+    end = DateTimeField(label=_("end"))
 
     class Meta:
         model = Closure
@@ -39,9 +56,16 @@ class ClosureForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         room = self.fields.get("room")
+        if room is None:
+            return
+        select = getattr(room.widget, "widget", room.widget)  # inside the admin's wrapper
+        select.attrs["data-rooms-of"] = "id_facility"
+        select.attrs["data-rooms-url"] = reverse("admin:rooms_closure_rooms")
         facility_id = self.chosen_facility_id()
-        if room is not None and facility_id is not None:
+        if facility_id is not None:
             room.queryset = room.queryset.filter(facility_id=facility_id)
+        elif room.queryset.count() > ROOM_CHOICES_MAX:
+            room.queryset = room.queryset.none()
 
     def chosen_facility_id(self):
         if self.is_bound:
@@ -49,7 +73,8 @@ class ClosureForm(forms.ModelForm):
         else:
             value = self.initial.get("facility") or self.instance.facility_id
         value = str(value or "")
-        return int(value) if value.isdigit() else None
+        # A number beyond any id would overflow the query that lists its rooms.
+        return int(value) if value.isdigit() and len(value) <= 18 else None
 
 
 class ClosurePeriodFilter(admin.SimpleListFilter):
@@ -91,12 +116,48 @@ class ClosureAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.Mode
     search_fields = ["reason", "facility__name", "facility__code", "room__name"]
     search_help_text = _("Reason, facility name or code, or room name.")
     date_hierarchy = "start"
-    fields = ["facility", "room", "start", "end", "reason", "created_by", "created_at"]
-    readonly_fields = ["created_by", "created_at"]
+    fields = [
+        "facility",
+        "room",
+        "start",
+        "end",
+        "reason",
+        "created_by",
+        "created_at",
+        "area_closure",
+    ]
+    readonly_fields = ["created_by", "created_at", "area_closure"]
+
+    class Media:
+        js = ["reservations/admin/closure_rooms.js"]
+        css = {"all": ["reservations/admin/closure.css"]}
 
     def get_autocomplete_fields(self, request):
-        # A manager picks among a few facilities and rooms; the registry is too long for a list.
-        return ["facility", "room"] if reads_every_facility(request.user) else []
+        # A manager picks among a few facilities; the registry is too long for a list. Rooms
+        # are always a plain list: the chosen facility's (closure_rooms.js fills it).
+        return ["facility"] if reads_every_facility(request.user) else []
+
+    def get_urls(self):
+        return [
+            path(
+                "rooms/",
+                self.admin_site.admin_view(self.rooms_of_facility),
+                name="rooms_closure_rooms",
+            ),
+            *super().get_urls(),
+        ]
+
+    def rooms_of_facility(self, request):
+        """The rooms of a facility in the user's scope, for the room list (JSON)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        value = request.GET.get("facility", "")
+        if not value.isdigit() or len(value) > 18:
+            raise RefusedInput(_("Choose a facility by its number."))
+        rooms = rooms_in_scope(request.user).filter(facility_id=value).order_by("kind", "name")
+        return JsonResponse(
+            {"rooms": [{"id": pk, "name": name} for pk, name in rooms.values_list("pk", "name")]}
+        )
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -116,6 +177,11 @@ class ClosureAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.Mode
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST":
+            if SHOW_ROOMS in request.POST and object_id is None:
+                # Without JavaScript: the add page again, the chosen facility's rooms listed.
+                facility = request.POST.get("facility", "")
+                query = f"?facility={facility}" if facility.isdigit() else ""
+                return HttpResponseRedirect(reverse("admin:rooms_closure_add") + query)
             if ABORT in request.POST:
                 self.message_user(
                     request,
@@ -202,3 +268,163 @@ class ClosureAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.Mode
                 % {"booking": describe(booking), "reason": refusal_reason(error)},
                 messages.WARNING,
             )
+
+
+class AreaClosureForm(NoControlCharactersMixin, forms.ModelForm):
+    """A region, or a district, or neither (the whole country), and the period."""
+
+    start = DateTimeField(label=_("start"))
+    end = DateTimeField(label=_("end"))
+
+    class Meta:
+        model = AreaClosure
+        fields = ["region", "district", "start", "end", "reason"]
+        help_texts = {
+            "region": _("Leave the region and the district empty to close every site."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        district = self.fields.get("district")
+        if district is not None:
+            district.queryset = district.queryset.select_related("region").order_by(
+                "region__order", "name_ko"
+            )
+            district.label_from_instance = lambda d: d.full_name
+
+
+def fingerprint(bookings):
+    """A short digest of the bookings shown for confirmation: if it differs on confirming,
+    the list changed meanwhile and is shown again."""
+    ids = ",".join(str(pk) for pk in sorted(booking.pk for booking in bookings))
+    return hashlib.sha256(ids.encode()).hexdigest()[:32]
+
+
+AREA_FINGERPRINT = "_bookings_fingerprint"
+# The confirmation page lists this many bookings and counts the rest.
+AREA_PREVIEW_ROWS = 200
+
+
+def may_close_areas(user):
+    """Ministry officials and superusers. Every admin page asks (the index lists the model):
+    a facility manager, who changes closures as no official does, is told apart by the
+    permissions already read, before any look-up of groups. Someone in both roles works as a
+    manager in the admin (rooms.admin.scope), and so here."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if not user.has_perm("rooms.view_closure") or user.has_perm("rooms.change_closure"):
+        return False
+    return is_ministry_official(user)
+
+
+@admin.register(AreaClosure)
+class AreaClosureAdmin(admin.ModelAdmin):
+    """Closures of every site of a region, a district or the country (officials, superusers).
+
+    Saved once, through `services.close_area`; each site gets its own closure, listed under
+    Closures. They are not edited afterwards.
+    """
+
+    form = AreaClosureForm
+    list_display = ["reason", "area_label", "period", "site_count", "created_by"]
+    list_select_related = ["region", "district__region", "created_by"]
+    fields = ["region", "district", "start", "end", "reason"]
+    date_hierarchy = "start"
+
+    class Media:
+        css = {"all": ["reservations/admin/closure.css"]}
+
+    def has_module_permission(self, request):
+        return may_close_areas(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return may_close_areas(request.user)
+
+    def has_add_permission(self, request):
+        return may_close_areas(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("area"))
+    def area_label(self, area):
+        return area.area
+
+    @admin.display(description=_("period"), ordering="start")
+    def period(self, area):
+        return local_span(area.start, area.end)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(site_total=Count("closures"))
+
+    @admin.display(description=_("sites"), ordering="site_total")
+    def site_count(self, area):
+        return area.site_total
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is None and self.has_add_permission(request):
+            if ABORT in request.POST:
+                self.message_user(
+                    request,
+                    _("The closure was not saved and no booking was changed."),
+                    messages.INFO,
+                )
+                return HttpResponseRedirect(reverse("admin:rooms_areaclosure_changelist"))
+            form = self.get_form(request, None, change=False)(request.POST)
+            if form.is_valid():
+                area = form.instance
+                bookings = list(
+                    services.bookings_under_area(area)
+                    .select_related("room__facility", "booked_by")
+                    .order_by("start", "pk")
+                )
+                confirmed = request.POST.get(AREA_FINGERPRINT)
+                if confirmed != fingerprint(bookings):
+                    return self.confirmation(request, area, bookings, confirmed is not None)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def confirmation(self, request, area, bookings, changed_meanwhile):
+        """What the closure would do: the sites it closes and the bookings it cancels."""
+        replay = [
+            (key, value)
+            for key, values in request.POST.lists()
+            if key not in ("csrfmiddlewaretoken", AREA_FINGERPRINT, "_save")
+            for value in values
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Close every site of the area?"),
+            "opts": self.opts,
+            "area": area,
+            "period": local_span(area.start, area.end),
+            "site_count": area.facilities().count(),
+            "booking_count": len(bookings),
+            "bookings": [
+                (booking, local_span(booking.start, booking.end))
+                for booking in bookings[:AREA_PREVIEW_ROWS]
+            ],
+            "more": max(len(bookings) - AREA_PREVIEW_ROWS, 0),
+            "replay": replay,
+            "fingerprint_key": AREA_FINGERPRINT,
+            "fingerprint": fingerprint(bookings),
+            "abort_key": ABORT,
+            "changed_meanwhile": changed_meanwhile,
+            "media": self.media,
+        }
+        return TemplateResponse(
+            request, "admin/rooms/areaclosure/close_area_confirmation.html", context
+        )
+
+    def save_model(self, request, obj, form, change):
+        outcome = services.close_area(request.user, obj)
+        self.message_user(
+            request,
+            _("Sites closed: %(sites)d. Bookings cancelled, each booker notified: %(count)d.")
+            % {"sites": outcome.sites, "count": len(outcome.cancelled)},
+            messages.SUCCESS,
+        )

@@ -9,12 +9,16 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Count
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import District
+from rooms.admin import imports
 from rooms.admin.scope import FacilityListFilter, FacilityScopedAdminMixin, RegionListFilter
-from rooms.models import Equipment, Facility, OpeningHours, Room
+from rooms.models import Equipment, Facility, OpeningHours, Photo, Room
+from rooms.photos import checked_photo
 from web.admin import AutocompleteFieldsMixin, ReadOnlyInline
+from web.forms import NoControlCharactersMixin
 
 
 class EquipmentListFilter(admin.SimpleListFilter):
@@ -46,6 +50,56 @@ class OpeningHoursInline(admin.TabularInline):
     extra = 0
     max_num = len(OpeningHours.Weekday)
     ordering = ["weekday"]
+
+
+class PhotoForm(NoControlCharactersMixin, forms.ModelForm):
+    class Meta:
+        model = Photo
+        fields = ["image", "caption", "room", "position"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image is None or image is False or image == self.instance.image:
+            return image
+        content, image_format, (width, height) = checked_photo(image)
+        self.instance.image_format, self.instance.width, self.instance.height = (
+            image_format,
+            width,
+            height,
+        )
+        return content
+
+
+class PhotoInline(admin.StackedInline):
+    """Photos of the site and of its rooms, kept by whoever may change the facility."""
+
+    model = Photo
+    form = PhotoForm
+    extra = 0
+    fields = ["image", "caption", "room", "position"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        request.photo_facility = obj  # for the room choices below, in this request only
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "room":
+            facility = getattr(request, "photo_facility", None)
+            rooms = Room.objects.filter(facility=facility) if facility else Room.objects.none()
+            kwargs["queryset"] = rooms.select_related("facility")  # rooms are named by it
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("rooms.view_facility")
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("rooms.change_facility")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("rooms.change_facility")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("rooms.change_facility")
 
 
 class RoomInline(ReadOnlyInline):
@@ -99,7 +153,7 @@ class FacilityAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.Mod
     search_help_text = _("Code, name, host organization, address, district or region.")
     autocomplete_fields = ["managers"]
     ordering = ["code"]
-    inlines = [OpeningHoursInline, RoomInline]
+    inlines = [OpeningHoursInline, RoomInline, PhotoInline]
     fieldsets = [
         (
             _("Registry"),
@@ -120,12 +174,38 @@ class FacilityAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.Mod
             },
         ),
         (_("Bookings"), {"fields": ["requires_approval", "phone", "description"]}),
+        (
+            _("Getting there and getting in"),
+            {
+                "fields": ["directions", "floor", "door_policy", "reception"],
+                "description": _(
+                    "Shown on the room pages, at the door and in the reminder e-mail. Never "
+                    "write a door code here: the page is public."
+                ),
+            },
+        ),
         (_("Managers"), {"fields": ["managers"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(room_count=Count("rooms"))
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(
+                lambda request, **kwargs: function(self, request, **kwargs)
+            )
+
+        return [
+            path("import/", view(imports.upload), name="rooms_facility_import"),
+            path(
+                "import/<int:import_id>/",
+                view(imports.preview),
+                name="rooms_facility_import_preview",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
@@ -182,6 +262,16 @@ class RoomAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.ModelAd
         (None, {"fields": ["facility", "kind", "name", ("capacity", "floor_area")]}),
         (_("Equipment"), {"fields": [Equipment(item).field_name for item in Equipment]}),
         (_("Bookings"), {"fields": ["is_active", "description"]}),
+        (
+            _("For the people who come"),
+            {
+                "fields": ["location", "equipment_guide"],
+                "description": _(
+                    "Shown on the room page, at the door and in the reminder e-mail; photos "
+                    "are added on the facility's page."
+                ),
+            },
+        ),
     ]
 
     def get_queryset(self, request):

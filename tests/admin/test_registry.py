@@ -30,6 +30,10 @@ def facility_form_data(facility, **changes):
         "rooms-INITIAL_FORMS": 0,
         "rooms-MIN_NUM_FORMS": 0,
         "rooms-MAX_NUM_FORMS": 0,
+        "photos-TOTAL_FORMS": 0,
+        "photos-INITIAL_FORMS": 0,
+        "photos-MIN_NUM_FORMS": 0,
+        "photos-MAX_NUM_FORMS": 1000,
     }
     for index, row in enumerate(hours):
         data.update(
@@ -78,7 +82,15 @@ def test_the_registry_is_read_only_on_the_managers_facility_page(client, owner_m
     response = client.get(reverse("admin:rooms_facility_change", args=[facility_a.pk]))
 
     form = response.context["adminform"].form
-    assert set(form.fields) == {"phone", "description", "requires_approval"}
+    assert set(form.fields) == {
+        "phone",
+        "description",
+        "requires_approval",
+        "directions",
+        "floor",
+        "door_policy",
+        "reception",
+    }
 
 
 def test_a_superuser_edits_the_registry(client, superuser, facility_a):

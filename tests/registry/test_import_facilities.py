@@ -272,3 +272,22 @@ def test_a_code_outside_the_documented_pattern_is_refused(tmp_path, code):
     message = refused(tmp_path, HEADER + row)
 
     assert "line 2: code: Use letters, digits, hyphens and underscores only" in message
+
+
+def test_the_command_invites_the_managers_column_once(
+    tmp_path, capsys, mailoutbox, django_capture_on_commit_callbacks
+):
+    text = (
+        "code,name,host_organization,host_type,district_code,address,latitude,longitude,managers\n"
+        "SEOUL-GN-001,강남 센터,강남 창업허브,incubator,11680,서울특별시 강남구 테헤란로 1,"
+        "37.5172,127.0473,kim@site.example\n"
+    )
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            import_file(tmp_path, text)
+
+    assert "invited manager kim@site.example" in capsys.readouterr().out
+    assert [mail.to for mail in mailoutbox] == [["kim@site.example"]]
+    site = Facility.objects.get()
+    assert list(site.managers.values_list("email", flat=True)) == ["kim@site.example"]
+    assert not site.managers.get().has_usable_password()

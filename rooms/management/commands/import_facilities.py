@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from rooms.importer import import_facilities
+from rooms.importer import ImportFileError, decode, import_facilities
 
 
 class Command(BaseCommand):
@@ -19,15 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, csv_file, retire_samples, **options):
         try:
-            text = csv_file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise CommandError(
-                _(
-                    "%(file)s is not UTF-8 (%(error)s). Save it as “CSV UTF-8” "
-                    "(Excel) or convert it: iconv -f cp949 -t utf-8"
-                )
-                % {"file": csv_file, "error": error.reason}
-            ) from error
+            text = decode(csv_file.read_bytes(), csv_file)
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
         except OSError as error:
             raise CommandError(
                 _("Cannot read %(file)s: %(error)s") % {"file": csv_file, "error": error.strerror}
@@ -53,3 +47,5 @@ class Command(BaseCommand):
             self.stdout.write(_("  created %s") % code)
         for code in result.changed:
             self.stdout.write(_("  changed %s") % code)
+        for address in result.invited:
+            self.stdout.write(_("  invited manager %s") % address)
