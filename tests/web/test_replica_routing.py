@@ -302,3 +302,13 @@ def test_without_a_replica_every_read_is_the_primarys_and_no_pin_is_set(room, bo
     assert response.status_code == 302
     assert PIN_COOKIE not in response.cookies
     assert ReplicaRouter().db_for_read(Room) == "default"
+
+
+def test_the_request_logs_query_count_includes_the_replicas_statements(
+    read_replica, room, queries_on, settings
+):
+    settings.QUERY_COUNT_HEADER = True
+    with queries_on("default", "replica") as ran:
+        response = Client().get(reverse("room", args=[room.pk]))
+    assert ran["replica"]
+    assert int(response["X-DB-Queries"]) == len(ran["default"]) + len(ran["replica"])
