@@ -179,10 +179,15 @@ pidfile = {base}/pgbouncer.pid
 
 HAPROXY_CFG = """global
     maxconn 1000
+    log stdout format raw local0
 
 defaults
     mode http
+    log global
+    option httplog
     timeout connect 2s
+    # Requests beyond the servers' threads wait here (the 200-way race), not in the kernel.
+    timeout queue 120s
     timeout client 130s
     timeout server 130s
     # A request the server never got (its connection was refused) goes to another server,
@@ -200,7 +205,7 @@ backend app_servers
     balance roundrobin
     http-request disable-l7-retry unless METH_GET
     option httpchk GET /healthz
-    default-server inter 1s fall 2 rise 2 maxconn 12
+    default-server inter 1s fall 2 rise 2 maxconn 8
 {servers}
 """
 
