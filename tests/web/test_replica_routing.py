@@ -12,10 +12,15 @@ from accounts.roles import MINISTRY_OFFICIALS
 from reservations.models import Reservation, ScheduleVersion
 from rooms.models import Room
 from tests.factories import ReservationFactory, RoomFactory, UserFactory, next_weekday_at
-from web import replica
+from web import checks, replica
 from web.replica import PIN_COOKIE, Reads, ReplicaRouter
 
-pytestmark = pytest.mark.django_db(databases=["default", "replica"])
+pytestmark = [
+    pytest.mark.django_db(databases=["default", "replica"]),
+    # The alias exists for every test here; only READ_REPLICA (the read_replica fixture)
+    # makes the router use it.
+    pytest.mark.usefixtures("replica_database"),
+]
 
 
 @pytest.fixture
@@ -312,3 +317,20 @@ def test_the_request_logs_query_count_includes_the_replicas_statements(
         response = Client().get(reverse("room", args=[room.pk]))
     assert ran["replica"]
     assert int(response["X-DB-Queries"]) == len(ran["default"]) + len(ran["replica"])
+
+
+def test_the_declared_views_all_exist():
+    assert checks.replica_reads_name_views(None) == []
+
+
+@pytest.mark.parametrize(
+    ("declared", "error"),
+    [
+        ({"dashbaord": "anyone"}, "web.E002"),
+        ({"dashboard:nowhere": "anyone"}, "web.E002"),
+        ({"dashboard": "everyone"}, "web.E003"),
+    ],
+)
+def test_a_misspelt_declaration_fails_the_system_checks(settings, declared, error):
+    settings.REPLICA_READS = declared
+    assert [e.id for e in checks.replica_reads_name_views(None)] == [error]
