@@ -337,7 +337,24 @@ def step_mix(args, cluster, plan_path, record_path):
     per_request = {kind: 1000 * used / max(len(lines), 1) for kind, used in cpu.items()}
     print("CPU per request of the mix (ms): "
           + ", ".join(f"{kind} {ms:.1f}" for kind, ms in per_request.items()))  # fmt: skip
+    statements = pooled_statements()
+    replica_share = statements.get(f"{DATABASE}_replica", 0) / max(sum(statements.values()), 1)
+    print(f"Statements through PgBouncer so far: {statements} ({replica_share:.0%} on the replica); "
+          f"replica replay lag {psql(REPLICA_PORT, REPLAY_LAG)}")  # fmt: skip
     return pages, per_request
+
+
+REPLAY_LAG = "SELECT COALESCE(now() - pg_last_xact_replay_timestamp(), '0')"
+
+
+def pooled_statements():
+    """{database: statements} that PgBouncer has passed on since it started (SHOW STATS)."""
+    result = subprocess.run(
+        [PG_BIN / "psql", "-h", "127.0.0.1", "-p", str(PGBOUNCER_PORT), "-U", "postgres",
+         "-d", "pgbouncer", "-Atc", "SHOW STATS"], check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    rows = (line.split("|") for line in result.stdout.splitlines())
+    return {row[0]: int(row[2]) for row in rows if row[0].startswith(DATABASE)}
 
 
 def step_kill_one_server(args, cluster, plan_path, record_path):
@@ -547,8 +564,7 @@ def step_point_in_time_restore(cluster, base_backup):
         CACHE_URL=f"redis://127.0.0.1:{REDIS_PORT}/5",
         GUNICORN_BIND=f"127.0.0.1:{RESTORED_APP_PORT}",
     )
-    cluster.spawn("app-restored", [VENV_BIN / "gunicorn", "-c", "gunicorn.conf.py", "boms.wsgi"],
-                  env=env)  # fmt: skip
+    cluster.spawn("app-restored", gunicorn(cluster, RESTORED_APP_PORT), env=env)
     wait_until_ready(f"http://127.0.0.1:{RESTORED_APP_PORT}/readyz")
     portal = f"http://127.0.0.1:{RESTORED_APP_PORT}"
     search = http("GET", portal + "/")[0]
@@ -605,10 +621,15 @@ def step_failover(cluster, base):
     )
 
 
+def gunicorn(cluster, port):
+    # Each server its own control socket, not gunicorn's one default path per user.
+    return [VENV_BIN / "gunicorn", "-c", "gunicorn.conf.py",
+            "--control-socket", cluster.base / f"gunicorn-{port}.ctl", "boms.wsgi"]  # fmt: skip
+
+
 def start_app_server(cluster, port):
     env = app_environment(GUNICORN_BIND=f"127.0.0.1:{port}")
-    cluster.spawn(f"app-{port}", [VENV_BIN / "gunicorn", "-c", "gunicorn.conf.py", "boms.wsgi"],
-                  env=env)  # fmt: skip
+    cluster.spawn(f"app-{port}", gunicorn(cluster, port), env=env)
     wait_until_ready(f"http://127.0.0.1:{port}/readyz")
 
 
