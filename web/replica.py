@@ -8,8 +8,9 @@ and this router sends a request's reads there only when all of these hold:
   are not signed in, since a signed-in user's pages may show what they just did;
 - the request is a GET or HEAD, and it has not written anything yet;
 - the browser has not written within REPLICA_PIN_SECONDS: any request that writes (any POST,
-  or any save on the primary) sets a short-lived cookie that keeps that browser's reads on the
-  primary, so that nobody sees their own booking vanish while the replica catches up;
+  or a GET that saves a row the replica could serve) sets a short-lived cookie that keeps that
+  browser's reads on the primary, so that nobody sees their own booking vanish while the
+  replica catches up;
 - the model is not one that must always be current: sessions, users, their groups and second
   factors, sign-in lockouts, the task queue and the database cache (PRIMARY_ONLY), so that a
   sign-out or a password change is honoured at once on every app server.
@@ -42,7 +43,7 @@ PRIMARY_ONLY = frozenset(
         "otp_static",
         "django_otp",
         "axes",
-        "django_tasks_db",
+        "django_tasks_database",
         "worker",
         "django_cache",
     }
@@ -103,7 +104,9 @@ class ReplicaRouter:
 
     def db_for_write(self, model, **hints):
         reads = _current.get()
-        if reads is not None:
+        # A row that is only ever read from the primary (a session, a cache entry, a task)
+        # cannot come back stale from the replica, so writing it pins nothing.
+        if reads is not None and model._meta.app_label not in PRIMARY_ONLY:
             reads.wrote = True
         return DEFAULT_DB_ALIAS
 

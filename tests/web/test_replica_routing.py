@@ -213,6 +213,21 @@ def test_a_get_that_writes_pins_and_reads_the_primary_from_that_write_on(read_re
     assert reads.wrote
 
 
+def test_writing_rows_only_ever_read_from_the_primary_does_not_pin(read_replica):
+    from django_tasks_db.models import DBTaskResult
+
+    router = ReplicaRouter()
+    reads = Reads(replica="replica")
+    token = replica._current.set(reads)
+    try:
+        for model in (Session, DBTaskResult):
+            assert router.db_for_write(model) == "default"
+        assert not reads.wrote
+        assert router.db_for_read(Room) == "replica"
+    finally:
+        replica._current.reset(token)
+
+
 def test_a_get_that_only_reads_sets_no_pin(read_replica, room):
     response = Client().get(reverse("room", args=[room.pk]))
     assert response.status_code == 200
@@ -334,3 +349,11 @@ def test_the_declared_views_all_exist():
 def test_a_misspelt_declaration_fails_the_system_checks(settings, declared, error):
     settings.REPLICA_READS = declared
     assert [e.id for e in checks.replica_reads_name_views(None)] == [error]
+
+
+def test_every_app_read_only_from_the_primary_is_installed():
+    from django.apps import apps
+
+    labels = {config.label for config in apps.get_app_configs()}
+    # The database cache's entries are a model of their own app label (django_cache).
+    assert replica.PRIMARY_ONLY - {"django_cache"} <= labels
