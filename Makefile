@@ -6,7 +6,7 @@ MANAGE = $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install test lint format migrations-check messages clean e2e-deps deploy-check vendor bench bench-import
+.PHONY: run setup install test lint format migrations-check messages clean e2e-deps deploy-check vendor bench bench-import bench-cluster
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ $(BIN)/.bench-installed: pyproject.toml $(BIN)/.installed
 ## The benchmark on PostgreSQL (benchmarks/README.md); e.g. BENCH_ARGS="--build --duration 120".
 bench: $(BIN)/.bench-installed
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+## Three app servers behind HAProxy, PgBouncer, a primary and a streaming replica, Redis, two
+## workers, on 127.0.0.1 (benchmarks/cluster.py; Debian's postgresql-15, pgbouncer, haproxy,
+## redis-server); e.g. BENCH_ARGS="--scale 0.1 --duration 30". Tears it all down afterwards.
+bench-cluster: $(BIN)/.bench-installed
+	$(BIN)/python -m benchmarks.cluster $(BENCH_ARGS)
 
 ## Bookings during a 100,000-row import of the real list (benchmarks/import_while_booking.py).
 bench-import: $(BIN)/.bench-installed

@@ -31,6 +31,9 @@ def record(name, response_time, response, **kwargs):
     queries = (getattr(response, "headers", None) or {}).get("X-DB-Queries")
     line = {"page": name, "ms": response_time, "status": status,
             "queries": int(queries) if queries else None}  # fmt: skip
+    if status in (301, 302, 303):
+        # Where a booking was confirmed (/book/done/<pk>/): the cluster run checks it is kept.
+        line["location"] = response.headers.get("Location")
     RECORD.write(json.dumps(line) + "\n")
 
 

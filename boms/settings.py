@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "health.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the sessions: a session saved while answering is a write that pins the browser.
+    "web.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "web.middleware.PrivateResponsesMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,6 +116,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+# A streaming replica for reads that may be a little stale (web/replica.py says which).
+REPLICA_DATABASE_URL = env.str("REPLICA_DATABASE_URL", default="")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = env.db_url_config(REPLICA_DATABASE_URL)
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["replica"].setdefault("CONN_HEALTH_CHECKS", True)
+# Behind PgBouncer in transaction pooling mode (DATABASE_POOLING=transaction) a connection is
+# another server session at every transaction: no server-side cursors (they live across
+# transactions), no prepared statements (PgBouncer 1.18 cannot track them), and the server's
+# TimeZone must be UTC already so that Django sets nothing per session (README "Several app
+# servers and a replica").
+if env.str("DATABASE_POOLING", default="") == "transaction":
+    for database in DATABASES.values():
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        database.setdefault("OPTIONS", {})["prepare_threshold"] = None
+DATABASE_ROUTERS = ["web.replica.ReplicaRouter"]
+# The alias that web.replica's router reads from, or None: everything on the primary.
+READ_REPLICA = "replica" if REPLICA_DATABASE_URL else None
+# After any write a browser reads the primary for this long: longer than the replica's lag.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
+# The views whose reads may go to the replica: a URL namespace or name, and who may (anyone,
+# or only visitors not signed in, whose pages show nothing they did themselves).
+REPLICA_READS = {
+    "dashboard": "anyone",
+    "home": "anonymous",
+    "district_options": "anyone",
+    "room": "anonymous",
+    "photo": "anyone",
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -4,6 +4,7 @@ Keys in URL paths (calendar feeds, password-reset links) are hidden by the handl
 from web.redaction (settings.LOGGING) before a record reaches the formatter.
 """
 
+import contextlib
 import json
 import logging
 import time
@@ -11,7 +12,7 @@ import uuid
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.utils.functional import LazyObject
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
@@ -100,7 +101,10 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         queries = QueryCounter()
         try:
-            with connection.execute_wrapper(queries):
+            # Every database's statements count: the primary's and, with a replica, its own.
+            with contextlib.ExitStack() as wrappers:
+                for database in connections.all():
+                    wrappers.enter_context(database.execute_wrapper(queries))
                 response = self.get_response(request)
             response["X-Request-ID"] = request_id
             if settings.QUERY_COUNT_HEADER:

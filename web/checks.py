@@ -37,3 +37,47 @@ def cache_is_shared(app_configs, **kwargs):
             )
         ]
     return []
+
+
+def _view_names(patterns, prefix=""):
+    """Every URL name of the project, as `namespace:…:name`, and every namespace."""
+    from django.urls import URLResolver
+
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            if pattern.namespace:
+                yield namespace[:-1]
+            yield from _view_names(pattern.url_patterns, namespace)
+        elif pattern.name:
+            yield prefix + pattern.name
+
+
+@register()
+def replica_reads_name_views(app_configs, **kwargs):
+    """Each entry of REPLICA_READS names a URL namespace or name, for `anyone` or `anonymous`
+    (web/replica.py): a misspelt one would silently leave its views on the primary."""
+    from django.urls import get_resolver
+
+    from web.replica import ANONYMOUS, ANYONE
+
+    names = set(_view_names(get_resolver().url_patterns))
+    errors = []
+    for entry, who in settings.REPLICA_READS.items():
+        if entry not in names:
+            errors.append(
+                Error(
+                    f"REPLICA_READS names {entry!r}, which is no URL namespace or name.",
+                    hint="Use a namespace (e.g. 'dashboard') or a URL name (e.g. 'home').",
+                    id="web.E002",
+                )
+            )
+        if who not in (ANYONE, ANONYMOUS):
+            errors.append(
+                Error(
+                    f"REPLICA_READS gives {entry!r} to {who!r}.",
+                    hint=f"Say who may read it from the replica: {ANYONE!r} or {ANONYMOUS!r}.",
+                    id="web.E003",
+                )
+            )
+    return errors

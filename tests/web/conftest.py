@@ -1,8 +1,10 @@
+import contextlib
+import copy
 import json
 import logging
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 
@@ -53,3 +55,65 @@ def writes():
             ]
 
     return Writes(connection)
+
+
+@pytest.fixture(scope="session")
+def replica_database(django_db_setup, django_db_blocker):
+    """A second test database under the `replica` alias, migrated like the primary's test
+    database but never written by the tests except through `replicate`: a replica that lags
+    forever behind everything a test writes on the primary."""
+    primary = connections["default"].settings_dict
+    replica = copy.deepcopy(primary)
+    if connections["default"].vendor == "postgresql":
+        replica["TEST"] = {**replica["TEST"], "NAME": f"{primary['NAME']}_replica"}
+    else:
+        replica["TEST"] = {**replica["TEST"], "NAME": None}
+        replica["NAME"] = ":memory:"
+    connections.settings["replica"] = replica
+    with django_db_blocker.unblock():
+        connections["replica"].creation.create_test_db(
+            verbosity=0, autoclobber=True, serialize=False
+        )
+    yield "replica"
+    with django_db_blocker.unblock():
+        connections["replica"].creation.destroy_test_db(
+            connections["replica"].settings_dict["NAME"], verbosity=0
+        )
+    connections["replica"].close()
+    del connections["replica"]
+    del connections.settings["replica"]
+
+
+@pytest.fixture
+def read_replica(replica_database, settings):
+    """The router reads from the replica database, as with REPLICA_DATABASE_URL."""
+    settings.READ_REPLICA = replica_database
+    return replica_database
+
+
+@pytest.fixture
+def replicate(replica_database):
+    """Copies rows from the primary to the replica, as replication would have by now."""
+
+    def copy_rows(*objects):
+        for obj in objects:
+            copy.copy(obj).save(using=replica_database)
+
+    return copy_rows
+
+
+@pytest.fixture
+def queries_on():
+    """The statements each database alias ran while the block ran: {alias: [sql, …]}."""
+
+    @contextlib.contextmanager
+    def capture(*aliases):
+        contexts = {alias: CaptureQueriesContext(connections[alias]) for alias in aliases}
+        with contextlib.ExitStack() as stack:
+            for context in contexts.values():
+                stack.enter_context(context)
+            ran = {}
+            yield ran
+        ran.update({alias: [q["sql"] for q in c.captured_queries] for alias, c in contexts.items()})
+
+    return capture
