@@ -30,6 +30,8 @@ class Status(models.TextChoices):
 ACTIVE_STATUSES = (Status.PENDING, Status.APPROVED)
 # What holds a room's time in the database's overlap guard: bookings and waitlist offers.
 HOLDING_STATUSES = (*ACTIVE_STATUSES, Status.OFFERED)
+# The statuses of bookings, for figures: an offer held for a waitlist is none.
+BOOKING_STATUSES = tuple(status for status in Status if status != Status.OFFERED)
 
 # A booking holds its room until its effective end: the booked end, or the moment its time was
 # released (ended early, or a no-show). The overlap guards in the database use the same.

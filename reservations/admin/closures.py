@@ -1,13 +1,15 @@
 """Closures in the admin: a manager closes a room or a whole facility for a time.
 
 A closure over bookings is saved only once the manager has seen them on a confirmation page;
-saving it is `services.close`, which cancels them with the closure's reason.
+saving it is `services.close`, which cancels them with the closure's reason. Lifting one early
+(the list's action) is `services.lift_closure`, which frees its time for the waitlists.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -19,6 +21,7 @@ from django.utils.translation import ngettext
 from accounts.roles import reads_every_facility
 from reservations import services
 from reservations.admin.display import describe, local_span, refusal_reason
+from reservations.rules import BookingError
 from rooms.admin.scope import (
     FacilityListFilter,
     FacilityScopedAdminMixin,
@@ -105,6 +108,37 @@ class ClosureAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.Mode
             if len(facilities) == 1:
                 initial["facility"] = facilities[0]
         return initial
+
+    actions = ["lift_now"]
+
+    @admin.action(description=_("Lift the selected closures now"), permissions=["change"])
+    def lift_now(self, request, queryset):
+        """End each chosen closure now (one not begun is removed): the time is free again and
+        offered to the rooms' waitlists (`services.lift_closure`)."""
+        lifted = 0
+        for closure in queryset.select_related("facility"):
+            try:
+                services.lift_closure(request.user, closure)
+            except (BookingError, PermissionDenied) as error:
+                self.message_user(
+                    request,
+                    _("This closure was not lifted: %(closure)s: %(reason)s")
+                    % {"closure": closure, "reason": refusal_reason(error)},
+                    messages.WARNING,
+                )
+            else:
+                lifted += 1
+        if lifted:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d closure lifted; its time is free again.",
+                    "%(count)d closures lifted; their time is free again.",
+                    lifted,
+                )
+                % {"count": lifted},
+                messages.SUCCESS,
+            )
 
     @admin.display(description=_("room"), ordering="room__name")
     def room_label(self, closure):
