@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import reads_every_facility
 from reservations.admin.display import local_span
-from rooms.admin.scope import FacilityListFilter, RegionListFilter
+from rooms.admin.scope import FacilityListFilter, FacilityScopedAdminMixin, RegionListFilter
 from waitlist.models import Entry, EntryStatus
 
 
@@ -26,11 +26,11 @@ class OpenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(FacilityScopedAdminMixin, admin.ModelAdmin):
     """The queue per room: filter by room (or facility) to read it first come, first served.
 
-    Scoped like FacilityScopedAdminMixin, but an "any room" entry belongs to a facility only
-    while one of its rooms is offered to it, so the scope is the entry queryset's own.
+    A manager's scope (`EntryQuerySet.managed_by`) is their rooms' entries, and the "any room"
+    entries while one of their rooms is offered to them.
     """
 
     scope_lookup = "room__facility"
@@ -51,12 +51,6 @@ class EntryAdmin(admin.ModelAdmin):
         "equipment",
     ]
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if reads_every_facility(request.user):
-            return queryset
-        return queryset.managed_by(request.user)
 
     def get_list_filter(self, request):
         # A manager's room filter lists only their rooms.
