@@ -279,3 +279,20 @@ def test_the_join_page_never_errs_on_hostile_query_parameters(booker_client):
                                   "/waitlist/99999999999999999999/decline/"])  # fmt: skip
 def test_ids_that_are_not_ids_are_404(booker_client, path):
     assert booker_client.post(path).status_code == 404
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_my_reservations_reads_the_waitlist_in_one_query_however_many_entries(
+    booker_client, booker, count, django_assert_max_num_queries
+):
+    rooms = RoomFactory.create_batch(2)
+    for day in range(count):
+        start = next_weekday_at(10, days_ahead=day + 1)
+        services.join(
+            booker,
+            Wish(start=start, end=start + HOUR, attendees=2, purpose="x", room=rooms[day % 2]),
+        )
+    with django_assert_max_num_queries(8):
+        response = booker_client.get("/my/")
+    assert response.status_code == 200
+    assert len(response.context["waitlist"]) == count
