@@ -286,11 +286,11 @@ def test_my_reservations_reads_the_waitlist_in_one_query_however_many_entries(
     booker_client, booker, count, django_assert_max_num_queries
 ):
     rooms = RoomFactory.create_batch(2)
-    for day in range(count):
-        start = next_weekday_at(10, days_ahead=day + 1)
+    for index in range(count):
+        start = next_weekday_at(8) + index * HOUR
         services.join(
             booker,
-            Wish(start=start, end=start + HOUR, attendees=2, purpose="x", room=rooms[day % 2]),
+            Wish(start=start, end=start + HOUR, attendees=2, purpose="x", room=rooms[index % 2]),
         )
     with django_assert_max_num_queries(8):
         response = booker_client.get("/my/")
