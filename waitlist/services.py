@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reservations import rules
 from reservations import services as bookings
 from reservations.models import Reservation
 from reservations.rules import BookingError, refusal
@@ -58,8 +59,8 @@ def join(user: User, wish: Wish, now: datetime.datetime | None = None) -> Entry:
         raise refusal("too_short", _("The period must end after it starts."))
     if wish.room is None and wish.region_id is None:
         raise refusal("no_region", _("Choose a region to wait for any room in it."))
-    if wish.room is not None and not wish.room.is_active:
-        raise refusal("inactive_room", _("This room is not available for booking."))
+    if wish.room is not None:
+        _check_worth_waiting(wish, now)
     try:
         with transaction.atomic():
             entry = Entry.objects.create(
@@ -83,6 +84,29 @@ def join(user: User, wish: Wish, now: datetime.datetime | None = None) -> Entry:
             ) from error
         raise
     return entry
+
+
+# What may come free: a booking cancelled (or released), a closure lifted.
+WAITABLE = (rules.SLOT_FREE.code, rules.CLOSURES.code)
+
+
+def _check_worth_waiting(wish: Wish, now: datetime.datetime) -> None:
+    """A room's period is worth waiting for when a booking or a closure takes it and every
+    other rule about the room and the period (opening hours, holidays, the booking window,
+    capacity…) would let it be booked; a period free now is to be booked, not waited for."""
+    assert wish.room is not None
+    request = rules.BookingRequest(wish.start, wish.end, now, attendees=wish.attendees)
+    facts = rules.read(request, wish.room)
+    taken = False
+    for rule in rules.RULES:
+        try:
+            rule.check(request, wish.room, facts)
+        except BookingError as error:
+            if error.code not in WAITABLE:
+                raise
+            taken = True
+    if not taken:
+        raise refusal("free_now", _("This time is free: book it now instead of waiting."))
 
 
 def _end(entry: Entry, from_status: str, to_status: str, now: datetime.datetime) -> bool:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rooms.models import Closure
-from tests.factories import ClosureFactory, UserFactory, next_weekday_at
+from tests.factories import ClosureFactory, ReservationFactory, UserFactory, next_weekday_at
 from waitlist import services
 from waitlist.models import Entry, EntryStatus
 from waitlist.services import Wish
@@ -17,8 +17,11 @@ HOUR = datetime.timedelta(hours=1)
 CHANGELIST = "admin:waitlist_entry_changelist"
 
 
-def wait_for(room, user=None, start=None):
+def wait_for(room, user=None, start=None, *, book_it=True):
+    """Someone joins the line for a period of the room that a booking (else a closure) takes."""
     start = start or next_weekday_at(10, days_ahead=2)
+    if book_it and not room.reservations.filter(start=start).exists():
+        ReservationFactory(room=room, start=start, end=start + HOUR)
     return services.join(
         user or UserFactory(),
         Wish(start=start, end=start + HOUR, attendees=2, purpose="대기", room=room),
@@ -81,7 +84,7 @@ def test_a_manager_lifts_a_closure_early_and_the_waitlist_gets_the_time(
 ):
     start = next_weekday_at(10, days_ahead=2)
     closure = ClosureFactory(facility=room_a.facility, start=start - HOUR, end=start + 2 * HOUR)
-    entry = wait_for(room_a, start=start)
+    entry = wait_for(room_a, start=start, book_it=False)
     client.force_login(owner_manager)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

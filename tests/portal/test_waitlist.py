@@ -159,6 +159,7 @@ def test_declining_and_leaving_from_my_reservations(
 def test_another_users_entry_is_a_404_and_unchanged(booker_client, action):
     room = RoomFactory()
     start = next_weekday_at(10)
+    ReservationFactory(room=room, start=start, end=start + HOUR)
     entry = services.join(
         UserFactory(), Wish(start=start, end=start + HOUR, attendees=2, purpose="x", room=room)
     )
@@ -254,6 +255,24 @@ def test_bodies_that_are_not_a_utf8_form_are_refused(booker_client, taken_room, 
     assert not Entry.objects.exists()
 
 
+def test_a_free_period_is_to_be_booked_not_waited_for(booker_client):
+    room = RoomFactory()
+    start = next_weekday_at(10)
+    response = booker_client.post(JOIN, join_data(start, room), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "This time is free: book it now instead of waiting." in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_a_period_outside_the_opening_hours_cannot_be_waited_for(booker_client, taken_room):
+    room, start = taken_room
+    night = start.replace(hour=21)
+    response = booker_client.post(JOIN, join_data(night, room), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "opening hours" in response.content.decode()
+    assert not Entry.objects.exists()
+
+
 def test_a_joining_for_a_period_begun_or_a_room_not_bookable_is_refused(booker_client, booker):
     room = RoomFactory(is_active=False)
     start = next_weekday_at(10)
@@ -285,12 +304,13 @@ def test_ids_that_are_not_ids_are_404(booker_client, path):
 def test_my_reservations_reads_the_waitlist_in_one_query_however_many_entries(
     booker_client, booker, count, django_assert_max_num_queries
 ):
-    rooms = RoomFactory.create_batch(2)
+    rooms = RoomFactory.create_batch(count // 6 + 1)
     for index in range(count):
-        start = next_weekday_at(8) + index * HOUR
+        room = rooms[index // 6]
+        start = next_weekday_at(10 + index % 6)
+        ReservationFactory(room=room, start=start, end=start + HOUR)
         services.join(
-            booker,
-            Wish(start=start, end=start + HOUR, attendees=2, purpose="x", room=rooms[index % 2]),
+            booker, Wish(start=start, end=start + HOUR, attendees=2, purpose="x", room=room)
         )
     with django_assert_max_num_queries(8):
         response = booker_client.get("/my/")

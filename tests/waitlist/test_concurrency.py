@@ -6,7 +6,13 @@ import pytest
 from django.db import connection
 
 from reservations.models import Reservation
-from tests.factories import DistrictFactory, RoomFactory, UserFactory, next_weekday_at
+from tests.factories import (
+    DistrictFactory,
+    ReservationFactory,
+    RoomFactory,
+    UserFactory,
+    next_weekday_at,
+)
 from tests.waitlist.conftest import HOUR
 from waitlist import services
 from waitlist.models import Entry, EntryStatus, WaitlistEvent
@@ -45,11 +51,14 @@ def run_at_once(calls):
 def test_two_workers_handling_the_same_freed_slot_make_exactly_one_offer():
     room = RoomFactory()
     start = next_weekday_at(10)
+    booking = ReservationFactory(room=room, start=start, end=start + HOUR)
     for _ in range(3):
         services.join(
             UserFactory(),
             Wish(start=start, end=start + HOUR, attendees=2, purpose="대기", room=room),
         )
+
+    Reservation.objects.filter(pk=booking.pk).update(status="cancelled")
 
     def handle():
         return services.offer_freed_time([room.pk], start, start + HOUR)
