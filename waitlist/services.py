@@ -61,6 +61,12 @@ def join(user: User, wish: Wish, now: datetime.datetime | None = None) -> Entry:
         raise refusal("no_region", _("Choose a region to wait for any room in it."))
     if wish.room is not None:
         _check_worth_waiting(wish, now)
+    else:
+        # Whichever room comes free, a period on a holiday or off the grid never can be booked.
+        request = rules.BookingRequest(wish.start, wish.end, now, attendees=wish.attendees)
+        for rule in rules.RULES:
+            if isinstance(rule, rules.PeriodRule):
+                rule.check_period(request)
     try:
         with transaction.atomic():
             entry = Entry.objects.create(

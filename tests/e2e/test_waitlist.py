@@ -52,6 +52,13 @@ def test_a_taken_slot_is_waited_for_offered_when_freed_and_confirmed(new_page):
     expect(page.get_by_role("button", name="대기 취소")).to_be_visible()
     shot(page, "3-waiting")
     assert Entry.objects.get(user=a).status == EntryStatus.WAITING
+    # The room page shows the taken slot's way in to the line, and how many wait: a count only.
+    page.goto(f"/rooms/{room.pk}/?date={start:%Y-%m-%d}")
+    expect(page.locator("#waiting-count")).to_contain_text("1명")
+    expect(page.locator(".slot--busy .slot__wait").first).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    shot(page, "3b-room")
+    page.goto("/my/")
 
     mail.outbox.clear()
     cancel(b, taken)  # commits: the worker's offer runs, and its e-mail goes out

@@ -107,3 +107,18 @@ def test_an_any_room_entry_needs_a_region():
             Wish(start=next_weekday_at(10), end=next_weekday_at(11), attendees=2, purpose="x"),
         )
     assert refused.value.code == "no_region"
+
+
+def test_an_any_room_entry_on_a_holiday_is_refused(district):
+    import datetime
+
+    from django.utils import timezone
+
+    from reservations.rules import BookingError
+
+    today = timezone.localdate()
+    christmas = datetime.date(today.year + (today.month == 12 and today.day >= 25), 12, 25)
+    start = timezone.make_aware(datetime.datetime.combine(christmas, datetime.time(10)))
+    with pytest.raises(BookingError) as refused:
+        services.join(UserFactory(), wish(district, start))
+    assert refused.value.code == "holiday"
