@@ -385,3 +385,30 @@ def test_an_offer_holds_the_time_in_the_schedule_and_the_search(
     day = timezone.localdate(slot[0])
     schedule = availability.day_book(day).schedules([(room.pk, room.facility_id)], now)[room.pk]
     assert not schedule.is_free(*slot)
+
+
+def test_the_cached_day_follows_an_offer_made_and_ended(
+    room, slot, taken, django_capture_on_commit_callbacks
+):
+    """The schedule stamps (triggers of reservations 0008) stamp the day for an offer's row as
+    for a booking's, so the cached day never shows an offered slot as free, nor an ended
+    offer's slot as taken."""
+    from reservations import availability
+
+    user = UserFactory()
+    entry = join(user, room, slot)
+    day = timezone.localdate(slot[0])
+
+    def free():
+        now = timezone.now()
+        book_of_day = availability.day_book(day)
+        return book_of_day.schedules([(room.pk, room.facility_id)], now)[room.pk].is_free(*slot)
+
+    assert not free()  # booked, and now in the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel(taken.booked_by, taken)
+    assert not free()  # offered to the first in line
+    entry.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline(user, entry)
+    assert free()
