@@ -27,6 +27,7 @@ from rooms.admin.scope import (
     FacilityScopedAdminMixin,
     RegionListFilter,
     facilities_in_scope,
+    is_id,
 )
 from rooms.models import Closure
 from web.admin import AutocompleteFieldsMixin
@@ -52,7 +53,7 @@ class ClosureForm(forms.ModelForm):
         else:
             value = self.initial.get("facility") or self.instance.facility_id
         value = str(value or "")
-        return int(value) if value.isdigit() else None
+        return int(value) if is_id(value) else None
 
 
 class ClosurePeriodFilter(admin.SimpleListFilter):
