@@ -412,3 +412,21 @@ def test_the_cached_day_follows_an_offer_made_and_ended(
     with django_capture_on_commit_callbacks(execute=True):
         services.decline(user, entry)
     assert free()
+
+
+def test_deleting_an_account_passes_its_offer_to_the_next_in_line(
+    room, slot, taken, django_capture_on_commit_callbacks
+):
+    leaving = UserFactory()
+    first = join(leaving, room, slot)
+    second = join(UserFactory(), room, slot)
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel(taken.booked_by, taken)
+    first.refresh_from_db()
+    assert first.status == EntryStatus.OFFERED
+    with django_capture_on_commit_callbacks(execute=True):
+        leaving.delete()
+    second.refresh_from_db()
+    assert second.status == EntryStatus.OFFERED
+    assert not Entry.objects.filter(pk=first.pk).exists()
+    assert Reservation.objects.offers().count() == 1
