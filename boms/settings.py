@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "regions",
     "rooms",
     "reservations",
+    "waitlist",
     "portal",
     "dashboard",
     "health",

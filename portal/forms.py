@@ -349,3 +349,69 @@ class SeriesForm(BookingForm):
         for name in ("purpose", "company_name", "contact_phone"):
             del arguments[name]
         return arguments
+
+
+class WaitlistForm(forms.Form):
+    """Joining a waitlist: for one room (`room`), or for any room matching a search (`region`
+    and the search's filters), for a period; with what the booking will say when confirmed."""
+
+    room = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
+    region = forms.ModelChoiceField(
+        Region.objects.all(), to_field_name="slug", required=False, label=_("Region"),
+        widget=forms.HiddenInput,
+    )  # fmt: skip
+    district = forms.ModelChoiceField(
+        District.objects.all(), to_field_name="code", required=False, label=_("District"),
+        widget=forms.HiddenInput,
+    )  # fmt: skip
+    kind = forms.ChoiceField(
+        choices=[("", _("Any kind")), *RoomKind.choices], required=False, widget=forms.HiddenInput
+    )
+    equipment = forms.MultipleChoiceField(
+        choices=Equipment.choices, required=False, widget=forms.MultipleHiddenInput
+    )
+    date = DateField(label=_("Date"), input_formats=["%Y-%m-%d"])
+    start = forms.TimeField(
+        label=_("Start"),
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M"),
+    )
+    duration = forms.TypedChoiceField(
+        label=_("Duration"), coerce=int, choices=duration_choices, initial=DEFAULT_DURATION
+    )
+    attendees = forms.IntegerField(
+        label=_("Attendees"),
+        min_value=1,
+        max_value=500,
+        help_text=_("Everyone who will be in the room, including you."),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=200,
+        help_text=_("The booking will say this if you confirm the offer."),
+    )
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if start.minute % 30 or start.second:
+            raise forms.ValidationError(_("Choose a start on the hour or the half hour."))
+        return start
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("room") and not cleaned.get("region") and not self.errors:
+            raise forms.ValidationError(_("Choose a region to wait for any room in it."))
+        district = cleaned.get("district")
+        if district and cleaned.get("region") and district.region_id != cleaned["region"].pk:
+            self.add_error("district", _("The district is not in the chosen region."))
+        day, start_time, minutes = (
+            cleaned.get("date"),
+            cleaned.get("start"),
+            cleaned.get("duration"),
+        )
+        if day and start_time and minutes:
+            cleaned["starts_at"] = at(day, start_time)
+            cleaned["ends_at"] = cleaned["starts_at"] + datetime.timedelta(minutes=minutes)
+        return cleaned

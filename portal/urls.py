@@ -3,7 +3,7 @@ bookings."""
 
 from django.urls import include, path, re_path
 
-from portal.views import booking, door, mine, photos, room, search, series, statement
+from portal.views import booking, door, mine, photos, room, search, series, statement, waitlist
 
 booking_patterns = (
     [
@@ -30,6 +30,16 @@ mine_patterns = (
     "mine",
 )
 
+waitlist_patterns = (
+    [
+        path("join/", waitlist.join, name="join"),
+        path("<int:pk>/confirm/", waitlist.confirm, name="confirm"),
+        path("<int:pk>/decline/", waitlist.decline, name="decline"),
+        path("<int:pk>/leave/", waitlist.leave, name="leave"),
+    ],
+    "waitlist",
+)
+
 urlpatterns = [
     path("", search.search, name="home"),
     path("rooms/districts/", search.district_options, name="district_options"),
@@ -40,4 +50,5 @@ urlpatterns = [
     path("rooms/<int:pk>/door/check-in/", door.door_check_in, name="door_check_in"),
     path("book/", include(booking_patterns)),
     path("my/", include(mine_patterns)),
+    path("waitlist/", include(waitlist_patterns)),
 ]

@@ -22,9 +22,16 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Expired (not decided in time)")
     NO_SHOW = "no_show", _("No-show (not checked in)")
+    # Not a booking: the room's time held for the first in line of a waitlist until they
+    # confirm (then it becomes a booking) or the offer ends (then the row is deleted).
+    OFFERED = "offered", _("Offered to the waitlist")
 
 
 ACTIVE_STATUSES = (Status.PENDING, Status.APPROVED)
+# What holds a room's time in the database's overlap guard: bookings and waitlist offers.
+HOLDING_STATUSES = (*ACTIVE_STATUSES, Status.OFFERED)
+# The statuses of bookings, for figures: an offer held for a waitlist is none.
+BOOKING_STATUSES = tuple(status for status in Status if status != Status.OFFERED)
 
 # A booking holds its room until its effective end: the booked end, or the moment its time was
 # released (ended early, or a no-show). The overlap guards in the database use the same.
@@ -57,6 +64,13 @@ def _over(now):
 class ReservationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=ACTIVE_STATUSES)
+
+    def holding_time(self):
+        """Rows that take the room's time: active bookings and offers held for a waitlist."""
+        return self.filter(status__in=HOLDING_STATUSES)
+
+    def offers(self):
+        return self.filter(status=Status.OFFERED)
 
     def overlapping(self, start, end):
         """Bookings whose time, up to their effective end, overlaps [start, end)."""
@@ -144,6 +158,8 @@ class Reservation(models.Model):
         related_name="occurrences",
         verbose_name=_("series"),
     )
+    # An offer to a waitlist holds the time until then (status OFFERED only).
+    offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
     # The shortest lead time (in minutes) of a reminder sent so far; empty before the first.
     reminded_before = models.PositiveIntegerField(_("reminded before (minutes)"), null=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
@@ -174,6 +190,10 @@ class Reservation(models.Model):
                 condition=~Q(status="no_show") | Q(checked_in_at__isnull=True),
                 name="reservation_no_show_never_checked_in",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="reservation_offer_expires",
+            ),
             models.UniqueConstraint(fields=["code"], name="reservation_code_unique"),
         ]
         indexes = [
@@ -185,7 +205,7 @@ class Reservation(models.Model):
             models.Index(
                 fields=["start"],
                 include=["room", "end", "released_at", "status"],
-                condition=Q(status__in=ACTIVE_STATUSES),
+                condition=Q(status__in=HOLDING_STATUSES),
                 name="reservation_holding_start",
             ),
             # The dashboard's decision times read only bookings a manager decided on.

@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 
 SLOT = datetime.timedelta(minutes=30)
 USER_MAX_UPCOMING = 5
+# How long a freed slot is held for the first in line of its waitlist (never past its start).
+OFFER_WINDOW = datetime.timedelta(minutes=15)
 # One company's accounts together: enough for a team, too few to hold a district's rooms.
 BUSINESS_MAX_UPCOMING = 15
 # Individuals (citizens, freelancers, pre-founders) book what a person needs; extended halls,
@@ -135,6 +137,11 @@ def needs_approval(room: Room) -> bool:
 def holding(now: datetime.datetime) -> ReservationQuerySet:
     """Bookings that hold their time: active ones, but a pending one lapses at its start."""
     return Reservation.objects.active().exclude(status=Status.PENDING, start__lte=now)
+
+
+def holding_time(now: datetime.datetime) -> ReservationQuerySet:
+    """What takes a room's time: the bookings that hold it, and offers held for a waitlist."""
+    return Reservation.objects.holding_time().exclude(status=Status.PENDING, start__lte=now)
 
 
 def holds(status: str, start: datetime.datetime, now: datetime.datetime) -> bool:
@@ -639,11 +646,11 @@ class SlotFree(Rule):
     def busy(
         self, room_ids: Iterable[int] | None, start: datetime.datetime, end: datetime.datetime
     ) -> dict[int, list[tuple[datetime.datetime, datetime.datetime, str]]]:
-        """{room id: [(start, effective end, status)]} of the active bookings of these rooms
-        (None: of all) that overlap [start, end); which of them hold their time at a given
-        moment, `holds` tells."""
+        """{room id: [(start, effective end, status)]} of the active bookings (and the waitlist
+        offers) of these rooms (None: of all) that overlap [start, end); which of them hold
+        their time at a given moment, `holds` tells."""
         held: dict[int, list[tuple[datetime.datetime, datetime.datetime, str]]] = {}
-        rows = Reservation.objects.active().overlapping(start, end).order_by()
+        rows = Reservation.objects.holding_time().overlapping(start, end).order_by()
         if room_ids is not None:
             rows = rows.filter(room_id__in=room_ids)
         for room_id, *booking in rows.values_list("room_id", "start", EFFECTIVE_END, "status"):
@@ -657,8 +664,9 @@ class SlotFree(Rule):
         )
 
     def holders(self, request: BookingRequest, room: Any) -> ReservationQuerySet:
-        """Bookings of the room (an id or an OuterRef) that hold time the request asks for."""
-        return holding(request.now).filter(room=room).overlapping(request.start, request.end)
+        """Bookings (and waitlist offers) of the room (an id or an OuterRef) that hold time the
+        request asks for."""
+        return holding_time(request.now).filter(room=room).overlapping(request.start, request.end)
 
     def reads(self, request: BookingRequest, room: Room | None) -> dict[str, Any]:
         assert room is not None

@@ -41,7 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_ministry_official
-from reservations import history, notifications, rules
+from reservations import history, notifications, rules, signals
 from reservations.models import (
     Action,
     Reservation,
@@ -91,6 +91,19 @@ def _record(
         action=action,
         note=note,
     )
+
+
+def _announce_freed(
+    room_ids: Iterable[int], start: datetime.datetime, end: datetime.datetime
+) -> None:
+    """Tell the apps above (the waitlist) that these rooms' time in [start, end) is free."""
+    room_ids = list(room_ids)
+    if room_ids and end > start:
+        signals.time_freed.send(sender=Reservation, room_ids=room_ids, start=start, end=end)
+
+
+def _announce_booking_freed(reservation: Reservation) -> None:
+    _announce_freed([reservation.room_id], reservation.start, reservation.effective_end)
 
 
 def book(
@@ -271,6 +284,7 @@ def reject(
             decided_at=timezone.now(),
             decision_note=reason,
         )
+        _announce_booking_freed(reservation)
         if notify:
             notifications.schedule("rejected", reservation)
     return reservation
@@ -293,6 +307,7 @@ def cancel(
         )
         if history.touches_history(reservation):
             transaction.on_commit(history.changed)
+        _announce_booking_freed(reservation)
         if notify:
             notifications.schedule("cancelled", reservation)
     return reservation
@@ -313,6 +328,7 @@ def withdraw_upcoming(user: User) -> list[Reservation]:
                 _transition(reservation, user, Status.CANCELLED, note, decision_note=note)
             except BookingError:
                 continue  # changed meanwhile: no longer holds its time
+            _announce_booking_freed(reservation)
             notifications.schedule("withdrawn", reservation)
             withdrawn.append(reservation)
     return withdrawn
@@ -336,6 +352,7 @@ def lapse_undecided(
                 lapsed += 1
                 reservation.status = Status.EXPIRED
                 _record(reservation, None, Status.PENDING, Status.EXPIRED, note)
+                _announce_booking_freed(reservation)
                 notifications.schedule("expired", reservation)
     return lapsed
 
@@ -421,6 +438,7 @@ def end_early(
             )
         reservation.refresh_from_db()
         _record(reservation, actor, Status.APPROVED, Status.APPROVED, "", Action.END_EARLY)
+        _announce_freed([reservation.room_id], released, reservation.end)
     return reservation
 
 
@@ -452,6 +470,7 @@ def release_no_shows(now: datetime.datetime | None = None) -> int:
             _record(reservation, None, Status.APPROVED, Status.NO_SHOW, note)
             if reservation.booked_by is not None:
                 _penalise(reservation.booked_by, now)
+            _announce_freed([reservation.room_id], released_at, reservation.end)
             notifications.schedule("no_show", reservation)
     return released
 
@@ -868,6 +887,8 @@ def reject_series(actor: User, series: Series, reason: str) -> SeriesDecision:
     if not reason:
         raise refusal("reason_required", _("Please give the booker a reason."))
     return _decide_series(actor, series, reject, "series_rejected", reason)
+
+
 def bookings_under_area(area: AreaClosure, now: datetime.datetime | None = None) -> Any:
     """Active bookings of the area's sites that its period overlaps and that have not ended."""
     return (
@@ -956,3 +977,128 @@ def close_area(actor: User, area: AreaClosure) -> AreaClosureOutcome:
             notifications.schedule_each("cancelled", bookings)
         outcome.cancelled = bookings
     return outcome
+
+
+def lift_closure(
+    actor: User, closure: Closure, now: datetime.datetime | None = None
+) -> Closure | None:
+    """End a closure now, before its planned end: its rooms' time from now on is free again.
+
+    A closure that has not begun is removed (None is returned); one under way ends now. The
+    freed time is announced, so the waitlists of its rooms get their offers.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        if not actor.is_superuser and not closure.facility.managers.filter(pk=actor.pk).exists():
+            raise PermissionDenied(_("Only the facility's managers can lift this closure."))
+        rooms = Room.objects.filter(facility_id=closure.facility_id)
+        if closure.room_id:
+            rooms = rooms.filter(pk=closure.room_id)
+        room_ids = list(
+            rooms.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True)
+        )
+        current = Closure.objects.select_for_update().filter(pk=closure.pk).first()
+        if current is None or current.end <= now:
+            raise refusal("closure_over", _("This closure is already over."))
+        freed_from = max(current.start, now)
+        if current.start >= now:
+            current.delete()
+            lifted = None
+        else:
+            Closure.objects.filter(pk=current.pk).update(end=now)
+            current.end = now
+            lifted = current
+        logger.info("Closure %s lifted by user %s", closure.pk, actor.pk)
+        _announce_freed(room_ids, freed_from, closure.end)
+    return lifted
+
+
+def hold_for_offer(
+    room: Room,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    attendees: int,
+    now: datetime.datetime | None = None,
+) -> Reservation:
+    """Hold the room's time for a waitlist's offer: a row in status OFFERED, which the
+    database's overlap guard counts like a booking, so no one else can book it meanwhile.
+
+    Every rule about the room and the period is checked as for a booking (the booker's own
+    rules are checked when they confirm, `confirm_offer`); a slot taken meanwhile, or held by
+    another offer made at the same time, is refused with "slot taken". Whoever calls this
+    keeps who the offer is for: the row has no booker until it is confirmed.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            room = (
+                Room.objects.select_for_update(no_key=True, of=("self",))
+                .select_related("facility")
+                .get(pk=room.pk)
+            )
+            request = BookingRequest(start, end, now, attendees=attendees)
+            facts = rules.read(request, room, lapsing=Exists(_undecided(now, [room.pk])))
+            if facts["lapsing"]:
+                lapse_undecided(now=now, rooms=[room])
+            rules.check(request, room, facts)
+            return Reservation.objects.create(
+                room=room,
+                booked_by=None,
+                start=start,
+                end=end,
+                attendees=attendees,
+                purpose="",
+                status=Status.OFFERED,
+                offer_expires_at=min(now + rules.OFFER_WINDOW, start),
+                check_in_required=False,
+            )
+    except IntegrityError as error:
+        if "reservation_no_overlap" in str(error):
+            raise rules.SLOT_FREE.taken() from error
+        raise
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) in RACE_SQLSTATES:
+            raise rules.SLOT_FREE.taken() from error
+        raise
+
+
+def release_offer(hold: Reservation, *, announce: bool = True) -> bool:
+    """End a waitlist offer's hold (declined, expired, withdrawn): the time is free again and,
+    with `announce`, offered to the next in line. False when it was released already."""
+    with transaction.atomic():
+        deleted, _by_model = Reservation.objects.offers().filter(pk=hold.pk).delete()
+        if deleted and announce:
+            _announce_freed([hold.room_id], hold.start, hold.end)
+    return bool(deleted)
+
+
+def confirm_offer(
+    user: User,
+    hold: Reservation,
+    *,
+    attendees: int,
+    purpose: str,
+    company_name: str = "",
+    contact_phone: str = "",
+) -> Reservation:
+    """Turn a waitlist offer held for `user` into their booking, through `book` and so every
+    booking rule at this moment (quota, own overlaps, suspension, approval).
+
+    The hold is released and the booking made in one transaction: when a rule refuses, the
+    hold stands as it was, still theirs until it expires or they decline. The caller (the
+    waitlist) checks that the offer is this user's.
+    """
+    with transaction.atomic():
+        if not release_offer(hold, announce=False):
+            raise refusal("offer_over", _("This offer has ended. Please join the waitlist again."))
+        return book(
+            user,
+            hold.room,
+            hold.start,
+            hold.end,
+            attendees=attendees,
+            purpose=purpose,
+            company_name=company_name,
+            contact_phone=contact_phone,
+        )

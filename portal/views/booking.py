@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, ExpressionWrapper, F, FloatField, When
@@ -120,6 +121,21 @@ def _fitting_duration(initial: dict[str, Any], lengths: list[datetime.timedelta]
     initial["duration"] = int(fitting.total_seconds() // 60)
 
 
+def _waitlist_url(room: Room, data: dict[str, Any]) -> str:
+    """Where to join the room's waitlist for the period just taken, with the form's details."""
+    query = urlencode(
+        {
+            "room": room.pk,
+            "date": f"{data['date']:%Y-%m-%d}",
+            "start": f"{data['start']:%H:%M}",
+            "duration": data["duration"],
+            "attendees": data["attendees"],
+            "purpose": data["purpose"],
+        }
+    )
+    return f"{reverse('waitlist:join')}?{query}"
+
+
 @login_required
 def book(request: SignedInRequest, room_pk: int) -> HttpResponse:
     room = get_object_or_404(Room.objects.select_related("facility__district"), pk=room_pk)
@@ -143,6 +159,7 @@ def book(request: SignedInRequest, room_pk: int) -> HttpResponse:
                     data = form.cleaned_data
                     book = day_book(timezone.localdate(data["starts_at"]))
                     alternatives = {
+                        "wait_url": _waitlist_url(room, data),
                         "slots": _other_times(room, book, data["starts_at"], data["duration"]),
                         "rooms": _rooms_nearby(
                             room,

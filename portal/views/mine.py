@@ -24,6 +24,7 @@ from accounts.http import SignedInRequest
 from accounts.models import new_calendar_token
 from reservations import ics, rules, services
 from reservations.models import Reservation
+from waitlist.models import Entry
 from web.http import RefusedInput
 
 PER_PAGE = 20
@@ -67,10 +68,17 @@ def reservation_list(request: SignedInRequest) -> HttpResponse:
         reservation.can_check_in = rules.CHECK_IN.allows(reservation, now)
         reservation.can_end_early = rules.ENDING_EARLY.allows(reservation, now)
     feed_url = request.build_absolute_uri(reverse("mine:feed", args=[request.user.calendar_token]))
+    # The user's places in waitlists and the offers they hold, soonest first.
+    waitlist = (
+        Entry.objects.of_user(request.user)
+        .open()
+        .select_related("room__facility", "hold__room__facility", "region", "district")
+        .order_by("start", "pk")
+    )
     return render(
         request,
         "portal/mine/list.html",
-        {"upcoming": upcoming, "past": past, "feed_url": feed_url},
+        {"upcoming": upcoming, "past": past, "feed_url": feed_url, "waitlist": waitlist},
     )
 
 

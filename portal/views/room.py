@@ -15,8 +15,9 @@ from django.views.decorators.vary import vary_on_headers
 from portal.forms import DEFAULT_DURATION, LENGTHS, DayForm
 from reservations import rules
 from reservations.availability import DaySchedule, availability
-from reservations.rules import BOOKING_WINDOW, KIND_FOR_THE_ACCOUNT
+from reservations.rules import BOOKING_WINDOW, KIND_FOR_THE_ACCOUNT, SLOT
 from rooms.models import Photo, Room
+from waitlist.services import waiting_count
 from web.http import HtmxHttpRequest
 
 
@@ -26,6 +27,8 @@ def _timeline(
     """The room's day as rows for the template: free slots carry a booking link whose length
     fits the free time after them (the asked length, or the longest that fits below it)."""
     book_url = reverse("booking:book", args=[room.pk])
+    wait_url = reverse("waitlist:join")
+    now = timezone.now()
     wanted = int(length.total_seconds() // 60)
     slots = []
     for slot in room_day.slots:
@@ -47,6 +50,13 @@ def _timeline(
                 "reason": slot.reason,
                 "book_url": (
                     f"{book_url}?date={start:%Y-%m-%d}&start={start:%H:%M}&duration={minutes}"
+                ),
+                # A taken (or closed) slot still ahead: one may wait for it to come free.
+                "wait_url": (
+                    f"{wait_url}?room={room.pk}&date={start:%Y-%m-%d}&start={start:%H:%M}"
+                    f"&duration={int(SLOT.total_seconds() // 60)}"
+                    if bookable and not slot.free and slot.start > now
+                    else ""
                 ),
             }
         )
@@ -103,6 +113,7 @@ def room_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "is_past_day": day < today,
         "is_beyond_window": is_beyond_window,
         "kind_for_account": kind_for_account,
+        "waiting": waiting_count(room),
         "last_day": last_day,
         "map_data": {
             "latitude": float(room.facility.latitude),

@@ -3,7 +3,8 @@ ministry official or a superuser closes every site of a region, a district or th
 
 A closure over bookings is saved only once its author has seen them on a confirmation page;
 saving it is `services.close` (or `services.close_area`), which cancels them with the
-closure's reason and tells each booker.
+closure's reason and tells each booker. Lifting one early (the list's action) is
+`services.lift_closure`, which frees its time for the waitlists.
 """
 
 import hashlib
@@ -24,11 +25,13 @@ from django.utils.translation import ngettext
 from accounts.roles import is_ministry_official, reads_every_facility
 from reservations import services
 from reservations.admin.display import describe, local_span, refusal_reason
+from reservations.rules import BookingError
 from rooms.admin.scope import (
     FacilityListFilter,
     FacilityScopedAdminMixin,
     RegionListFilter,
     facilities_in_scope,
+    is_id,
     rooms_in_scope,
 )
 from rooms.models import AreaClosure, Closure
@@ -73,8 +76,7 @@ class ClosureForm(NoControlCharactersMixin, forms.ModelForm):
         else:
             value = self.initial.get("facility") or self.instance.facility_id
         value = str(value or "")
-        # A number beyond any id would overflow the query that lists its rooms.
-        return int(value) if value.isdigit() and len(value) <= 18 else None
+        return int(value) if is_id(value) else None
 
 
 class ClosurePeriodFilter(admin.SimpleListFilter):
@@ -166,6 +168,37 @@ class ClosureAdmin(AutocompleteFieldsMixin, FacilityScopedAdminMixin, admin.Mode
             if len(facilities) == 1:
                 initial["facility"] = facilities[0]
         return initial
+
+    actions = ["lift_now"]
+
+    @admin.action(description=_("Lift the selected closures now"), permissions=["change"])
+    def lift_now(self, request, queryset):
+        """End each chosen closure now (one not begun is removed): the time is free again and
+        offered to the rooms' waitlists (`services.lift_closure`)."""
+        lifted = 0
+        for closure in queryset.select_related("facility"):
+            try:
+                services.lift_closure(request.user, closure)
+            except (BookingError, PermissionDenied) as error:
+                self.message_user(
+                    request,
+                    _("This closure was not lifted: %(closure)s: %(reason)s")
+                    % {"closure": closure, "reason": refusal_reason(error)},
+                    messages.WARNING,
+                )
+            else:
+                lifted += 1
+        if lifted:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d closure lifted; its time is free again.",
+                    "%(count)d closures lifted; their time is free again.",
+                    lifted,
+                )
+                % {"count": lifted},
+                messages.SUCCESS,
+            )
 
     @admin.display(description=_("room"), ordering="room__name")
     def room_label(self, closure):

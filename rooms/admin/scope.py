@@ -23,6 +23,12 @@ def lookup_path(*parts):
     return "__".join(part for part in parts if part) or "pk"
 
 
+def is_id(value):
+    """Whether a parameter can be a row's id: ASCII digits, no longer than a bigint's. Longer
+    strings of digits would overflow the column, or Python's limit on converting them."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 def facilities_in_scope(user):
     """The facilities whose rows this user may see in the admin."""
     facilities = Facility.objects.all()
@@ -92,7 +98,7 @@ class ScopeListFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
-        if not value.isdigit():
+        if not is_id(value):
             raise IncorrectLookupParameters(value)
         return queryset.filter(**{self.lookup: value})
 
@@ -110,7 +116,7 @@ class FacilityListFilter(ScopeListFilter):
             # Too few to choose from, or too many to list: still show a facility chosen
             # through a link (from its facility page), so that it can be cleared.
             value = self.value() or ""
-            chosen = facilities.filter(pk=value) if value.isdigit() else facilities.none()
+            chosen = facilities.filter(pk=value) if is_id(value) else facilities.none()
             choices = list(chosen.values_list("pk", "name"))
         return [(str(pk), name) for pk, name in choices]
 

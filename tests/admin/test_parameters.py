@@ -172,3 +172,20 @@ def test_an_autocomplete_field_given_no_id_is_a_form_error(client, superuser, re
 
     assert response.status_code == 400
     assert not District.objects.filter(code="99999").exists()
+
+
+@pytest.mark.parametrize("value", ["1" * 100_000, "9" * 19])
+def test_a_facility_filter_longer_than_any_id_is_refused(client, superuser, value):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:rooms_closure_changelist"), {"facility": value})
+    assert response.status_code in (200, 302, 400)
+
+
+@pytest.mark.parametrize("value", ["1" * 100_000])
+def test_a_closure_form_naming_a_facility_longer_than_any_id_is_refused(client, superuser, value):
+    from rooms.models import Closure
+
+    client.force_login(superuser)
+    response = client.post(reverse("admin:rooms_closure_add"), {"facility": value})
+    assert response.status_code in (200, 400)
+    assert not Closure.objects.exists()

@@ -62,6 +62,7 @@ from tests.factories import (
     UserFactory,
     next_weekday_at,
 )
+from waitlist.models import Entry
 from worker.models import Email, Sweep
 
 pytestmark = [
@@ -80,7 +81,9 @@ ROLES = ["anonymous", "booker", "individual", "manager", "official", "superuser"
 
 # The apps whose tables a refused request must leave untouched. Sessions, sign-in attempts
 # (axes) and authenticator throttling are written by refusals on purpose.
-DOMAIN_APPS = ["accounts", "regions", "rooms", "reservations", "worker", "auth", "admin"]
+DOMAIN_APPS = [
+    "accounts", "regions", "rooms", "reservations", "waitlist", "worker", "auth", "admin",
+]  # fmt: skip
 
 # ---------------------------------------------------------------------------------------------
 # Hostile values
@@ -140,13 +143,14 @@ class Pattern:
         first = self.route.split("/", 1)[0]
         if first in ("accounts", "dashboard"):
             return first
-        if first in ("my", "book"):
+        if first in ("my", "book", "waitlist"):
             return "portal-bookings"
         return "portal"
 
 
 ADMIN_GROUPS = {
     "reservations": "reservations",
+    "waitlist": "reservations",
     "rooms": "rooms",
     "regions": "regions",
     "accounts": "accounts",
@@ -370,6 +374,11 @@ def scene(db):
         ReservationFactory(room=room, booked_by=user, status=Status.APPROVED,
                            start=next_weekday_at(13, days_ahead=start))  # fmt: skip
     ClosureFactory(facility=own, start=next_weekday_at(9, days_ahead=20))
+    for user in (users["booker"], users["individual"]):
+        start = next_weekday_at(10, days_ahead=2)
+        Entry.objects.create(user=user, room=room, start=start,
+                             end=start + datetime.timedelta(hours=1),
+                             attendees=2, purpose="대기")  # fmt: skip
     Suspension.objects.create(
         user=users["individual"],
         starts_at=now(),
@@ -402,6 +411,7 @@ SEGMENT_MODELS = {
     "d": "regions.District",
     "s": "rooms.Facility",
     "user": "accounts.User",
+    "waitlist": "waitlist.Entry",
 }
 
 
@@ -418,6 +428,8 @@ def visible_rows(model, user):
             queryset = model._default_manager.all()
     if user is not None and model._meta.label == "reservations.Reservation" and not user.is_staff:
         queryset = queryset.filter(booked_by=user)
+    if user is not None and model._meta.label == "waitlist.Entry" and not user.is_staff:
+        queryset = queryset.filter(user=user)
     return queryset.order_by("pk")
 
 
