@@ -58,7 +58,7 @@ format: install
 migrations-check: install
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
-LOCALISED_APPS = accounts regions rooms reservations portal dashboard backoffice web worker
+LOCALISED_APPS = accounts regions rooms reservations portal dashboard backoffice api web worker
 
 ## Refresh the Korean catalogues after changing translatable strings (needs GNU gettext).
 messages: install
