@@ -53,9 +53,11 @@ def district_out(district):
     }
 
 
-def room_out(room):
+def room_out(room, *, hours=True):
+    """The room as the API shows it; `hours=False` leaves out the site's weekly opening hours
+    (the free-room search's results: the day's hours are in the question)."""
     facility = room.facility
-    return {
+    out = {
         "id": room.pk,
         "name": room.name,
         "title": room.title,
@@ -71,9 +73,11 @@ def room_out(room):
         "latitude": float(facility.latitude),
         "longitude": float(facility.longitude),
         "place": _place(facility.district),
-        "opening_hours": _hours(facility),
         "portal_url": absolute(reverse("room", args=[room.pk])),
     }
+    if hours:
+        out["opening_hours"] = _hours(facility)
+    return out
 
 
 def site_out(facility):

@@ -86,7 +86,7 @@ class SiteOut(Schema):
     rooms: list[int] = Field(description="Ids of the site's rooms.")
 
 
-class RoomOut(Schema):
+class RoomSummaryOut(Schema):
     id: int
     name: str
     title: str = Field(description="The site's name and the room's, as the portal shows it.")
@@ -102,8 +102,11 @@ class RoomOut(Schema):
     latitude: float
     longitude: float
     place: PlaceOut
-    opening_hours: list[OpeningHoursOut]
     portal_url: str = Field(description="The room's page on the portal.")
+
+
+class RoomOut(RoomSummaryOut):
+    opening_hours: list[OpeningHoursOut]
 
 
 class Pagination(Schema):
@@ -153,7 +156,7 @@ class AvailabilityOut(Schema):
 
 
 class FreeRoomOut(Schema):
-    room: RoomOut
+    room: RoomSummaryOut
     free: bool = Field(description="Bookable for the whole period asked for.")
     start: datetime.datetime | None = Field(
         description="The period's start, or the next start that fits the length."

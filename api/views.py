@@ -10,7 +10,7 @@ import math
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -186,6 +186,16 @@ def _refused(request, exc):
     return problems.problem_response(problems.INVALID, request, errors=exc.errors)
 
 
+def _json(body):
+    """The answer as JSON, without validating it against its schema again on every request:
+    the live endpoints are the hot path, and tests hold their answers to the schema
+    (tests/api/test_contract.py, test_schema_fuzzing.py)."""
+    return HttpResponse(
+        json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+
+
 def caching(seconds, *, registry_resource=False):
     """Cache-Control for the operation's successful answers; the registry's also get a
     Last-Modified (api.middleware)."""
@@ -310,11 +320,13 @@ def room(request, room_id: int):
     return registry.room_out(_room(room_id))
 
 
-def _room(room_id):
+def _room(room_id, rooms=None):
     # Ids beyond the database's integers are simply not there.
     if not 0 < room_id < 2**63:
         raise Http404
-    return get_object_or_404(registry.rooms_with_details(Room.objects.all()), pk=room_id)
+    return get_object_or_404(
+        registry.rooms_with_details(Room.objects.all()) if rooms is None else rooms, pk=room_id
+    )
 
 
 def _day(day):
@@ -349,18 +361,20 @@ def _periods(schedule):
 def availability(request, room_id: int, query: Query[DayQuery]):
     """A room's day: its free and busy periods on the half-hour grid, from the schedules the
     portal reads. Times only: never who booked."""
-    room = _room(room_id)
+    room = _room(room_id, Room.objects.only("pk", "facility_id"))
     day = _day(query.date)
     schedule = day_book(day).schedules([(room.pk, room.facility_id)], timezone.now())[room.pk]
     local = timezone.localtime
-    return {
-        "room": room.pk,
-        "date": day,
-        "opens": local(schedule.opens) if schedule.opens else None,
-        "closes": local(schedule.closes) if schedule.closes else None,
-        "closed_reason": schedule.closed_reason,
-        "periods": _periods(schedule),
-    }
+    return _json(
+        {
+            "room": room.pk,
+            "date": day,
+            "opens": local(schedule.opens) if schedule.opens else None,
+            "closes": local(schedule.closes) if schedule.closes else None,
+            "closed_reason": schedule.closed_reason,
+            "periods": _periods(schedule),
+        }
+    )
 
 
 @api.get("/free-rooms", response={200: FreeRoomPage, **ERRORS}, tags=["live"])
@@ -372,12 +386,10 @@ def free_rooms(request, parameters: Query[FreeRoomParameters]):
     links to the portal's booking form for the room and time (`book_url`)."""
     form = _form(request)
     outcome = portal_search(form, None, parameters.page)
-    rooms = [row.room for row in outcome.results]
-    prefetch_related_objects(rooms, registry.HOURS_OF_FACILITY)
     local = timezone.localtime
     results = [
         {
-            "room": registry.room_out(row.room),
+            "room": registry.room_out(row.room, hours=False),
             "free": row.free,
             "start": local(row.start) if row.start else None,
             "windows": [{"start": local(s), "end": local(e)} for s, e in row.windows],
@@ -401,7 +413,7 @@ def free_rooms(request, parameters: Query[FreeRoomParameters]):
         order=outcome.order,
         notices=[str(notice) for notice in outcome.notices],
     )
-    return body
+    return _json(body)
 
 
 @api.get("/registry.json", response={200: RegistryOut, **ERRORS}, tags=["open data"])
