@@ -30,11 +30,10 @@ INVALID = Problem("invalid", 400, _("The request's parameters are not valid."))
 BAD_KEY = Problem("bad-key", 401, _("The API key is not valid or has been revoked."))
 NOT_FOUND = Problem("not-found", 404, _("There is nothing at this address."))
 METHOD = Problem("method", 405, _("This API only answers GET, HEAD and OPTIONS."))
-NOT_ACCEPTABLE = Problem("not-acceptable", 406, _("This resource cannot be given in that format."))
 TOO_MANY = Problem("rate-limit", 429, _("Too many requests; wait before trying again."))
 SERVER = Problem("server", 500, _("Something went wrong on our side."))
 
-PROBLEMS = [INVALID, BAD_KEY, NOT_FOUND, METHOD, NOT_ACCEPTABLE, TOO_MANY, SERVER]
+PROBLEMS = [INVALID, BAD_KEY, NOT_FOUND, METHOD, TOO_MANY, SERVER]
 BY_STATUS = {problem.status: problem for problem in PROBLEMS}
 
 

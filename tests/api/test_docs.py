@@ -4,6 +4,7 @@ the deep link partners use to open the portal's booking form for a room and time
 import re
 
 import pytest
+from django.urls import resolve
 from django.utils import timezone
 
 from tests.factories import RoomFactory, UserFactory, next_weekday_at
@@ -73,3 +74,9 @@ def test_the_room_page_honours_the_same_link(client):
     response = client.get(f"/rooms/{room.pk}/", {"date": day, "start": "10:00", "duration": 60})
     assert response.status_code == 200
     assert response.context["asked"][0] == ten
+
+
+def test_every_address_of_the_api_is_in_the_namespace_a_database_router_can_send_to_a_replica():
+    for path in ("/api/v1/rooms", "/api/v1/rooms/1/availability", "/api/v1/free-rooms",
+                 "/api/v1/registry.csv", "/api/v1/openapi.json", "/api/v1/docs"):  # fmt: skip
+        assert resolve(path).namespace == "api"
