@@ -50,7 +50,6 @@ class ApiMiddleware:
             api_key = keys.recognise(raw_key)
             if api_key is None:
                 return problems.problem_response(problems.BAD_KEY, request)
-        request.api_key = api_key
         if api_key is not None:
             verdict = throttle.count(f"key:{api_key.pk}", api_key.rate)
         else:

@@ -90,6 +90,19 @@ def test_past_the_rate_the_answer_is_a_429_with_retry_after(client, settings):
         assert client.get("/api/v1/regions").status_code == 200
 
 
+def test_a_failure_of_ours_is_a_problem_too_without_a_traceback(client, monkeypatch):
+    def broken(region):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr("api.registry.region_out", broken)
+    RoomFactory()
+    client.raise_request_exception = False
+    response = client.get("/api/v1/regions")
+    body = problem(response, 500)
+    assert body["title"] == "서버에서 문제가 생겼습니다."
+    assert "secret" not in response.content.decode()
+
+
 # --- hostile input: a problem, never a 5xx ---
 
 HOSTILE = ["9999-12-31", "0001-01-01", "\x00", "\x1b[2J", "x" * 100_000, "é".encode("latin-1"),
