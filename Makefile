@@ -64,7 +64,7 @@ format: install
 migrations-check: install
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
-LOCALISED_APPS = accounts regions rooms reservations waitlist portal dashboard backoffice workspace web worker
+LOCALISED_APPS = accounts regions rooms reservations waitlist portal dashboard backoffice workspace api web worker
 
 ## Refresh the Korean catalogues after changing translatable strings (needs GNU gettext).
 messages: install

@@ -15,13 +15,15 @@ from pathlib import Path
 
 from locust import FastHttpUser, between, constant, events, task
 
-from benchmarks.mix import booking_request, pick_page, search_query
+from benchmarks.mix import availability_query, booking_request, pick_page, search_query
 
 PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text(encoding="utf-8"))
 PAGES = os.environ.get("BENCH_PAGES", "mix").split(",")
 # Open for the whole run: every request appends a line.
 RECORD = open(os.environ["BENCH_RECORD"], "a", encoding="utf-8")  # noqa: SIM115
 HX = {"HX-Request": "true"}
+# A partner's key with a rate above the run's: twenty connections share one address.
+API = {"X-API-Key": PLAN["api_key"]}
 BOOKERS = itertools.cycle(PLAN["bookers"])
 
 
@@ -87,6 +89,14 @@ class Visitor(FastHttpUser):
             "dashboard region", f"/dashboard/r/{region}/?period=last_12_months", PLAN["official"]
         )
 
+    def api_availability(self):
+        path, query = availability_query(PLAN)
+        self.get("api availability", path, params=query, headers=API)
+
+    def api_free_rooms(self):
+        # The same questions as the portal's search: the same engine answers them.
+        self.get("api free rooms", "/api/v1/free-rooms", params=search_query(PLAN), headers=API)
+
     def booking_post(self):
         path, form = booking_request(PLAN)
         cookie = f"sessionid={next(BOOKERS)}; csrftoken={PLAN['csrf']}"
@@ -101,4 +111,6 @@ PAGE_TASKS = {
     "my reservations": "my_reservations",
     "dashboard nation": "dashboard_nation",
     "dashboard region": "dashboard_region",
+    "api availability": "api_availability",
+    "api free rooms": "api_free_rooms",
 }

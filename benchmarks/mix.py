@@ -14,6 +14,8 @@ MIX = {
     "my reservations": 2,
     "dashboard nation": 1,
     "dashboard region": 1,
+    "api availability": 2,
+    "api free rooms": 2,
 }
 MEETING_MINUTES = 60
 OPENS, CLOSES = 9 * 60, 18 * 60  # the registry's sites: Mon–Fri 09:00–18:00
@@ -31,6 +33,13 @@ def search_query(plan, rng=random):
     if rng.random() < 0.5:
         query["region"] = rng.choice(plan["regions"])
     return query
+
+
+def availability_query(plan, rng=random):
+    """The path and query of a room's day through the API, on a working day."""
+    return f"/api/v1/rooms/{rng.choice(plan['rooms'])}/availability", {
+        "date": rng.choice(plan["days"])
+    }
 
 
 def booking_request(plan, rng=random):

@@ -18,6 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AccountType, User
 from accounts.roles import MINISTRY_OFFICIALS
+from api import keys
+from api.models import MAX_KEY_RATE, ApiKey
 from benchmarks.dataset import BENCH_PASSWORD
 from regions.models import Region
 from reservations.models import Reservation, ReservationEvent
@@ -27,6 +29,7 @@ from rooms.calendar import korean_holiday
 from rooms.models import Room, RoomKind
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
+BENCH_KEY_NAME = "benchmark"
 
 
 def session_for(user, *, second_factor=False):
@@ -104,4 +107,13 @@ def plan(*, bookers=200):
         "regions": list(Region.objects.values_list("slug", flat=True)),
         "days": [f"{day:%Y-%m-%d}" for day in booking_days(timezone.localdate())],
         "csrf": secrets.token_hex(16),
+        "api_key": api_key(official),
     }
+
+
+def api_key(owner):
+    """A fresh partner key for the run, the previous runs' revoked: the API's rate limit
+    counts per key, and one key at a rate no run reaches stands for a partner's app."""
+    keys.revoke(ApiKey.objects.filter(name=BENCH_KEY_NAME), by=None)
+    _key, raw = keys.issue(name=BENCH_KEY_NAME, owner=owner, rate=MAX_KEY_RATE, by=None)
+    return raw

@@ -34,7 +34,8 @@ from benchmarks.stats import TRIVIAL, figures, table, verdicts
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PAGES = ("healthz", "search partial", "room page", "my reservations",
-                  "dashboard nation", "dashboard region", "booking POST")  # fmt: skip
+                  "dashboard nation", "dashboard region", "booking POST",
+                  "api availability", "api free rooms")  # fmt: skip
 
 
 def server_environment(args, static_root):

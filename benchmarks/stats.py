@@ -12,6 +12,8 @@ TARGETS = {
     "my reservations": (60, None),
     "dashboard nation": (300, None),
     "dashboard region": (300, None),
+    "api availability": (50, None),
+    "api free rooms": (50, None),
 }
 TRIVIAL = "healthz"
 # What a working page answers. Anything else (the 404 of a page not built yet, the redirect

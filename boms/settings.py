@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "waitlist",
     "portal",
     "dashboard",
+    "api",
     "health",
 ]
 
@@ -71,6 +72,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "web.middleware.PrivateResponsesMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # /api/ only: CORS, keys and rate limits, problem details, ETags; wraps the hygiene
+    # middleware below so that its 400 is a problem too (api/middleware.py).
+    "api.middleware.ApiMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,6 +150,7 @@ REPLICA_READS = {
     "district_options": "anyone",
     "room": "anonymous",
     "photo": "anyone",
+    "api": "anyone",
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -211,6 +216,9 @@ AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
+
+# The open API's rate without a key, per client address and minute (with a key: the key's own).
+API_ANONYMOUS_RATE = env.int("API_ANONYMOUS_RATE", default=60)
 
 # Staff sign in with a second factor (accounts/mfa.py); authenticator apps show this name.
 OTP_TOTP_ISSUER = "BOMS"

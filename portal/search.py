@@ -86,8 +86,9 @@ REGION_ORDER = (
 )
 
 
-def _rooms(form: SearchForm) -> QuerySet[Room]:
-    """The rooms the place and room filters ask for, before any booking rule."""
+def rooms_asked_for(form: SearchForm) -> QuerySet[Room]:
+    """The rooms the place and room filters ask for, before any booking rule (the API's
+    registry lists filter by it too)."""
     data = form.cleaned_data
     rooms = Room.objects.select_related("facility__district__region")
     if data.get("district"):
@@ -205,7 +206,7 @@ def search(
         booker_checked=True,
     )  # fmt: skip
     notices, nothing = _notices(request, mode)
-    rooms = _rooms(form)
+    rooms = rooms_asked_for(form)
     if order == SearchOrder.DISTANCE:
         rooms = rooms.order_by("distance_km", "pk")
     else:

@@ -12,8 +12,9 @@ and this router sends a request's reads there only when all of these hold:
   browser's reads on the primary, so that nobody sees their own booking vanish while the
   replica catches up;
 - the model is not one that must always be current: sessions, users, their groups and second
-  factors, sign-in lockouts, the task queue and the database cache (PRIMARY_ONLY), so that a
-  sign-out or a password change is honoured at once on every app server.
+  factors, sign-in lockouts, the task queue, the database cache and the API's partner keys
+  (PRIMARY_ONLY), so that a sign-out, a password change or a revoked key is honoured at once on
+  every app server.
 
 Every write goes to the primary. Without READ_REPLICA everything reads the primary.
 """
@@ -46,6 +47,7 @@ PRIMARY_ONLY = frozenset(
         "django_tasks_database",
         "worker",
         "django_cache",
+        "api",
     }
 )
 

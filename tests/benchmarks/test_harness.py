@@ -4,7 +4,14 @@ import datetime
 import random
 
 from benchmarks.contention import Outcome, classify
-from benchmarks.mix import MEETING_MINUTES, MIX, booking_request, pick_page, search_query
+from benchmarks.mix import (
+    MEETING_MINUTES,
+    MIX,
+    availability_query,
+    booking_request,
+    pick_page,
+    search_query,
+)
 from benchmarks.prepare import booking_days, working_days
 from benchmarks.stats import PageFigures, figures, percentile, table, verdicts
 
@@ -23,6 +30,8 @@ def every_page(**changed):
         "my reservations": page("my reservations", 30),
         "dashboard nation": page("dashboard nation", 100),
         "dashboard region": page("dashboard region", 100),
+        "api availability": page("api availability", 20, capacity=400),
+        "api free rooms": page("api free rooms", 30, capacity=200),
     }
     return list({**pages, **changed}.values())
 
@@ -190,3 +199,10 @@ def test_the_race_passes_only_with_one_winner_and_no_errors():
     assert not Outcome(200, 2, 198, 0, 0, 0, 2).passed
     assert not Outcome(200, 1, 198, 0, 1, 0, 1).passed
     assert not Outcome(200, 1, 199, 0, 0, 0, 2).passed
+
+
+def test_the_apis_day_asks_for_a_planned_room_on_a_planned_day():
+    plan = {"rooms": [7, 8], "days": ["2027-03-02"]}
+    path, query = availability_query(plan, random.Random(1))
+    assert path in ("/api/v1/rooms/7/availability", "/api/v1/rooms/8/availability")
+    assert query == {"date": "2027-03-02"}

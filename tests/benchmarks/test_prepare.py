@@ -31,3 +31,13 @@ def test_the_bookers_are_confirmed_business_accounts_and_signed_in():
     assert bookers.count() == 2
     assert all(user.can_book and user.is_business for user in bookers)
     assert client_with(sessions["bookers"][0]).get("/accounts/profile/").status_code == 200
+
+
+def test_the_runs_api_key_is_accepted_and_the_last_runs_is_revoked(settings):
+    settings.API_ANONYMOUS_RATE = 1
+    first = plan(bookers=1)["api_key"]
+    second = plan(bookers=1)["api_key"]
+    api = Client()
+    assert api.get("/api/v1/regions", HTTP_X_API_KEY=second).status_code == 200
+    assert api.get("/api/v1/regions", HTTP_X_API_KEY=second).status_code == 200
+    assert api.get("/api/v1/regions", HTTP_X_API_KEY=first).status_code == 401

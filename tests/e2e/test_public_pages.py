@@ -15,6 +15,7 @@ PAGES = [
     "/accounts/privacy/",
     "/accounts/signup/",
     "/accounts/login/",
+    "/api/v1/docs",
 ]
 
 

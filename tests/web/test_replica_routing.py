@@ -9,6 +9,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.roles import MINISTRY_OFFICIALS
+from api import keys
+from api.models import ApiKey
 from reservations.models import Reservation, ScheduleVersion
 from rooms.models import Room
 from tests.factories import ReservationFactory, RoomFactory, UserFactory, next_weekday_at
@@ -308,11 +310,33 @@ def test_the_dashboard_counts_a_booking_once_replicated_and_at_once_for_a_pinned
 
 def test_a_namespace_declares_every_view_in_it_and_a_new_one_is_one_line():
     assert replica.declared_for("dashboard:region") == "anyone"
-    assert replica.declared_for("api:rooms") is None
-    with override_settings(REPLICA_READS={"api": "anyone"}):
-        assert replica.declared_for("api:rooms") == "anyone"
-        assert replica.declared_for("api:v1:rooms") == "anyone"
-        assert replica.declared_for("apiary") is None
+    assert replica.declared_for("api:rooms") == "anyone"
+    assert replica.declared_for("api:v1:rooms") == "anyone"
+    assert replica.declared_for("apiary") is None
+    with override_settings(REPLICA_READS={"dashboard": "anyone"}):
+        assert replica.declared_for("api:rooms") is None
+
+
+def test_the_open_api_reads_the_registry_from_the_replica(read_replica, room, queries_on):
+    RoomFactory()  # registered a moment ago: not on the replica yet
+    with queries_on("default", "replica") as ran:
+        response = Client().get("/api/v1/rooms")
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+    assert ran["replica"]
+    assert not any("rooms_room" in sql for sql in ran["default"])
+
+
+def test_a_partner_key_is_read_from_the_primary_so_a_revoked_key_is_refused_at_once(
+    read_replica, room, queries_on
+):
+    key, raw = keys.issue(name="지도 앱", owner=UserFactory(), rate=600, by=UserFactory())
+    keys.revoke(ApiKey.objects.filter(pk=key.pk), by=UserFactory())
+    with queries_on("default", "replica") as ran:
+        response = Client().get("/api/v1/regions", HTTP_X_API_KEY=raw)
+    assert response.status_code == 401
+    assert any("api_apikey" in sql for sql in ran["default"])
+    assert not any("api_apikey" in sql for sql in ran["replica"])
 
 
 def test_without_a_replica_every_read_is_the_primarys_and_no_pin_is_set(room, booker_client):
