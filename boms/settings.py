@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "regions",
     "rooms",
     "reservations",
+    "demand",
     "portal",
     "dashboard",
     "health",
