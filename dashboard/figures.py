@@ -167,7 +167,6 @@ class Report:
     # Events within the level that name no single part (a search names no site): with the
     # parts' own, they add up to the level's total.
     unattributed: dict = field(default_factory=dict)
-    busy: list = field(default_factory=list)  # booked minutes [weekday 0 = Monday][hour]
 
 
 @dataclass(frozen=True)
@@ -255,7 +254,6 @@ class Breakdown:
                 report.unattributed = counts
             elif self.part:
                 parts[key].events = counts
-        report.busy = self._busy_hours()
         if self.part:
             report.parts = dict(parts)
         report.trend = list(trend.values())
@@ -278,7 +276,7 @@ class Breakdown:
         start, end = _midnight(period.first), _midnight(period.last + datetime.timedelta(days=1))
         return events.count(self.scope, self.part, start, end)
 
-    def _busy_hours(self):
+    def busy_hours(self):
         """Booked minutes of approved bookings and no-shows per weekday and hour of the period.
 
         Days before today are cached for the day under the history version; today and the

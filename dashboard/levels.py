@@ -48,6 +48,10 @@ class Level:
             part.figures = report.parts.get(part.key) or Figures()
         return report, _sorted(parts, sort, descending)
 
+    def busy_hours(self, filters):
+        """Booked minutes per weekday and hour for the weekday × hour chart."""
+        return Breakdown(self.scope, None, filters).busy_hours()
+
 
 def _sorted(parts, key, descending):
     """Parts by their name or one of their figures; those without the figure come last."""

@@ -113,7 +113,7 @@ def _page(request, level):
         "days_ahead": filters.period.days_ahead(today),
         "trend_chart": charts.trend(report.trend, grouped),
         "utilisation_chart": charts.utilisation(report.trend, lambda share: percent(share, 0)),
-        "heatmap": charts.heatmap(report.busy),
+        "heatmap": charts.heatmap(level.busy_hours(filters)),
         "bar_chart": charts.bars([(p.name, p.figures) for p in parts], lambda f: f.utilisation)
         if parts
         else None,

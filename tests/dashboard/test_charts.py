@@ -139,4 +139,4 @@ def test_no_two_labels_overlap_and_seoul_incheon_gyeonggi_are_apart(demo_map, la
     for left, top, right, bottom in capital:
         # Labelled in the enlarged inset, inside its frame.
         assert inset["x"] <= left and right <= inset["x"] + inset["width"]
-        assert 0 <= top and bottom <= inset["height"]
+        assert top >= 0 and bottom <= inset["height"]
