@@ -61,7 +61,7 @@ def counts(figures):
 
 def test_each_level_counts_its_own_unmet_demand_in_the_period(demand):
     region, (first, second) = demand["region"], demand["districts"]
-    (site_a, site_b), (room_a, booth_b) = demand["sites"], demand["rooms"]
+    (site_a, _site_b), (room_a, booth_b) = demand["sites"], demand["rooms"]
     assert counts(report({}, "facility__district__region").total) == (6, 3)
     assert counts(report({"facility__district__region": region}, "facility__district").total) == (
         6,
