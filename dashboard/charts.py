@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import pgettext_lazy
 
 # A sequential blue scale that stays distinct for colour-blind readers, lightest = least used.
 SCALE = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
@@ -15,6 +15,7 @@ BAR_WIDTH = 260
 BAR_HEIGHT = 22
 PROVINCES = Path(__file__).with_name("geodata") / "provinces.json"
 CAPITAL_AREA = ("11", "28", "41")  # Seoul, Incheon, Gyeonggi: labelled in the inset
+INSET_CAPTION = 20  # px below the inset for its caption
 
 
 @dataclass
@@ -172,7 +173,8 @@ def provinces(items):
     islands = geo["east_islands_box"]
     return {
         "width": round(inset["x"] + inset["width"] + 2, 1),
-        "height": max(main["height"], inset["height"]),
+        "height": max(main["height"], inset["height"] + INSET_CAPTION),
+        "inset_caption_y": inset["height"] + INSET_CAPTION - 6,
         "regions": regions,
         "inset_regions": inset_regions,
         "inset": inset,
@@ -288,7 +290,17 @@ def utilisation(months, percent_format):
     }
 
 
-HEAT_CELL_WIDTH, HEAT_CELL_HEIGHT, HEAT_LEFT, HEAT_TOP = 26, 20, 34, 18
+# One-letter weekdays in Korean (월 … 일), as calendars print them.
+WEEKDAYS = (
+    pgettext_lazy("short weekday", "Mon"),
+    pgettext_lazy("short weekday", "Tue"),
+    pgettext_lazy("short weekday", "Wed"),
+    pgettext_lazy("short weekday", "Thu"),
+    pgettext_lazy("short weekday", "Fri"),
+    pgettext_lazy("short weekday", "Sat"),
+    pgettext_lazy("short weekday", "Sun"),
+)
+HEAT_CELL_WIDTH, HEAT_CELL_HEIGHT, HEAT_LEFT, HEAT_TOP = 26, 20, 52, 18
 WORKING_HOURS = (8, 19)  # always shown, so that an empty scene still reads as a day
 
 
@@ -323,6 +335,7 @@ def heatmap(busy):
         )
     return {
         "rows": rows,
+        "label_x": HEAT_LEFT - 6,
         "hours": [
             {"hour": hour, "x": HEAT_LEFT + i * HEAT_CELL_WIDTH + HEAT_CELL_WIDTH / 2}
             for i, hour in enumerate(hours)
