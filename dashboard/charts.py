@@ -328,7 +328,7 @@ def heatmap(busy):
             )
         rows.append(
             {
-                "name": WEEKDAYS_ABBR[weekday],
+                "name": WEEKDAYS[weekday],
                 "y": HEAT_TOP + weekday * HEAT_CELL_HEIGHT,
                 "cells": cells,
             }
