@@ -195,13 +195,16 @@ def provinces(items):
     }
 
 
-def nice_ticks(largest, count=4):
+def nice_ticks(largest, count=4, whole=False):
     """Round tick values from 0 that cover `largest`: 0, 5, 10, 15, 20 … or 0, 0.25, 0.5 …"""
     if not largest or largest <= 0:
         return [0, 1]
     raw = largest / count
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    steps = (1, 2, 5, 10) if whole else (1, 2, 2.5, 5, 10)
+    step = next(m * magnitude for m in steps if m * magnitude >= raw)
+    if whole:
+        step = max(step, 1)
     top = math.ceil(largest / step - 1e-9) * step
     return [round(i * step, 10) for i in range(round(top / step) + 1)]
 
@@ -239,7 +242,7 @@ def trend(months, count_format=str):
     """Bookings per month as columns on an axis of counts, each with its value and month."""
     plot_width = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
     plot_height = TREND_HEIGHT - CHART_TOP - AXIS_BELOW
-    ticks = nice_ticks(max((m.requests for m in months), default=0))
+    ticks = nice_ticks(max((m.requests for m in months), default=0), whole=True)
     highest = ticks[-1] or 1
     columns = []
     for slot in _months(months, plot_width):

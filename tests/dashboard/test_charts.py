@@ -59,6 +59,8 @@ def test_ticks_are_round_and_cover_the_largest_value():
     assert nice_ticks(17) == [0, 5, 10, 15, 20]
     assert nice_ticks(0.083) == [0, 0.025, 0.05, 0.075, 0.1]
     assert nice_ticks(0) == [0, 1]
+    assert nice_ticks(10, whole=True) == [0, 5, 10]  # counts: no 2.5 bookings
+    assert nice_ticks(3, whole=True) == [0, 1, 2, 3]
 
 
 def test_the_trend_names_the_year_under_its_first_month_and_every_january(settings):
