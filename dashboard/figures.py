@@ -277,10 +277,11 @@ class Breakdown:
         return events.count(self.scope, self.part, start, end)
 
     def busy_hours(self):
-        """Booked minutes of approved bookings and no-shows per weekday and hour of the period.
+        """Booked minutes of approved bookings and no-shows per weekday and hour, days so far.
 
-        Days before today are cached for the day under the history version; today and the
-        days ahead, whose bookings still change, are read each time.
+        When the rooms are busy is read from the days up to today: days ahead hold bookings,
+        not use, and are left out. Days before today are cached for the day under the history
+        version; today, whose bookings still change, is read each time.
         """
         period = self.filters.period
         busy = [[0] * 24 for _day in range(7)]
@@ -293,8 +294,8 @@ class Breakdown:
                 past = self._busy_rows(period.first, past_last)
                 cache.set(key, past, SERVED_CACHE_SECONDS)
             pieces.append(past)
-        if period.last >= self.today:
-            pieces.append(self._busy_rows(max(period.first, self.today), period.last))
+        if self.today in period:
+            pieces.append(self._busy_rows(self.today, self.today))
         for rows in pieces:
             for weekday, hour, minute, length, count in rows:
                 _spread(busy[weekday - 1], hour * 60 + minute, length, count)
