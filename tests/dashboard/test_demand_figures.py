@@ -128,3 +128,21 @@ def test_the_nation_page_ranks_the_districts_where_rooms_are_short(demand, offic
     assert "Where rooms are short" in page
     first = demand["districts"][0]
     assert page.index(first.full_name) < page.index(demand["districts"][1].full_name)
+
+
+def test_the_csv_has_a_column_per_event_and_a_row_for_what_names_no_part(demand, official_client):
+    import csv
+    import io
+
+    url = reverse("dashboard:region", args=[demand["region"].slug])
+    response = official_client.get(url, {**MAY, "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by_name = {row["Name"]: row for row in rows}
+    first, second = demand["districts"]
+    assert by_name[first.name]["Searches without a free room"] == "3"
+    assert by_name[second.name]["Just taken"] == "1"
+    rest = by_name["Not tied to one District"]
+    assert (rest["Searches without a free room"], rest["Just taken"]) == ("2", "0")
+    assert rest["Sites"] == ""
+    total = sum(int(row["Searches without a free room"] or 0) for row in rows)
+    assert total == 6
