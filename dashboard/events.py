@@ -2,7 +2,9 @@
 
 An event model has `kind`, `at` (aware) and the foreign keys `region`, `district`, `facility`
 and `room` (the last three may be empty: a search names no site). A new column is one line in
-`EVENT_COLUMNS`; the page's summary, the tables, the CSV and the shortage ranking follow it.
+`EVENT_COLUMNS`, e.g. `EventColumn("waitlist_joins", _("Waitlist joins"), WaitlistEvent,
+"joined")`, or with `turned_away=False` for demand met after all (offers taken); the page's
+summary, the tables, the CSV and the shortage ranking follow it.
 """
 
 from collections import defaultdict
