@@ -11,13 +11,8 @@ from django.urls import reverse
 from demand.services import record_just_taken
 from regions.sources import REGIONS
 from rooms.sample_registry import HALLS, load_registry
-from tests.dashboard.conftest import MAY
+from tests.dashboard.conftest import MAY, QUERY_BUDGET
 from tests.factories import UserFactory
-
-# Session, user, device and groups (4); registry, hours, closures, bookings, decisions and
-# people served (≤ 11); unmet demand (1); the weekday × hour chart (2, past days cached); the
-# shortage ranking of districts (≤ 6).
-QUERY_BUDGET = 24
 
 
 def pages(scene):
