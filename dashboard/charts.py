@@ -136,7 +136,10 @@ def _provinces():
 
 
 def provinces(items):
-    """The 17 provinces coloured by utilisation, with an inset of the capital area.
+    """The 17 provinces coloured by utilisation, and an inset of the capital area.
+
+    The map and the inset are drawn apart (each its own coordinates), so that a narrow screen
+    shows the inset under the map, each as large as the screen allows.
 
     `items` are (region code, name, url, utilisation). Colours are quantile bands of the
     regions' utilisation in the period (`quantile_bands`).
@@ -162,18 +165,19 @@ def provinces(items):
         if code in CAPITAL_AREA:
             inset_regions.append({**region, "path": shape["inset_path"]})
             x, y = shape["inset_label"]
-            inset_labels.append({"text": name, "x": inset["x"] + x, "y": y, "code": code})
+            inset_labels.append({"text": name, "x": x, "y": y, "code": code})
         else:
             x, y = shape["label"]
             labels.append({"text": name, "x": x, "y": y, "code": code})
     main = geo["main"]
     _place_labels(labels, (0, 0, main["width"], main["height"]))
-    _place_labels(inset_labels, (inset["x"], 0, inset["x"] + inset["width"], inset["height"]))
+    _place_labels(inset_labels, (0, 0, inset["width"], inset["height"]))
     frame = inset["frame_on_main"]
     islands = geo["east_islands_box"]
     return {
-        "width": round(inset["x"] + inset["width"] + 2, 1),
-        "height": max(main["height"], inset["height"] + INSET_CAPTION),
+        "width": main["width"],
+        "height": main["height"],
+        "inset_height": inset["height"] + INSET_CAPTION,
         "inset_caption_y": inset["height"] + INSET_CAPTION - 6,
         "regions": regions,
         "inset_regions": inset_regions,
@@ -190,7 +194,8 @@ def provinces(items):
             "w": round(islands[2] - islands[0], 1),
             "h": round(islands[3] - islands[1], 1),
         },  # fmt: skip
-        "labels": labels + inset_labels,
+        "labels": labels,
+        "inset_labels": inset_labels,
         "legend": bands,
     }
 

@@ -132,13 +132,16 @@ def test_the_map_draws_and_links_the_seventeen_regions_in_more_than_one_band(dem
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_no_two_labels_overlap_and_seoul_incheon_gyeonggi_are_apart(demo_map, language):
     chart = demo_map(language).context["map"]
-    boxes = {label["code"]: label_box(label) for label in chart["labels"]}
-    assert set(boxes) == {region.code for region in REGIONS}
-    for (code, box), (other_code, other) in combinations(boxes.items(), 2):
-        assert not _overlaps(box, other), f"{code} covers {other_code}"
-    capital = [boxes["11"], boxes["28"], boxes["41"]]
+    on_map = {label["code"]: label_box(label) for label in chart["labels"]}
+    on_inset = {label["code"]: label_box(label) for label in chart["inset_labels"]}
+    assert set(on_map) | set(on_inset) == {region.code for region in REGIONS}
+    # Seoul, Incheon and Gyeonggi are labelled in the enlarged inset, inside its frame.
+    assert set(on_inset) == {"11", "28", "41"}
     inset = chart["inset"]
-    for left, top, right, bottom in capital:
-        # Labelled in the enlarged inset, inside its frame.
-        assert inset["x"] <= left and right <= inset["x"] + inset["width"]
-        assert top >= 0 and bottom <= inset["height"]
+    for left, top, right, bottom in on_inset.values():
+        assert left >= 0 and right <= inset["width"] and top >= 0 and bottom <= inset["height"]
+    for left, top, right, bottom in on_map.values():
+        assert left >= 0 and right <= chart["width"] and top >= 0 and bottom <= chart["height"]
+    for boxes in (on_map, on_inset):
+        for (code, box), (other_code, other) in combinations(boxes.items(), 2):
+            assert not _overlaps(box, other), f"{code} covers {other_code}"

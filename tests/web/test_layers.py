@@ -5,7 +5,17 @@ from pathlib import Path
 
 import web
 
-ABOVE = {"accounts", "regions", "rooms", "reservations", "demand", "dashboard", "health", "portal", "boms"}
+ABOVE = {
+    "accounts",
+    "regions",
+    "rooms",
+    "reservations",
+    "demand",
+    "dashboard",
+    "health",
+    "portal",
+    "boms",
+}
 
 
 def test_web_imports_nothing_from_the_apps_above_it():
