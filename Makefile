@@ -6,7 +6,7 @@ MANAGE = $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install test lint format migrations-check messages clean e2e-deps deploy-check vendor bench bench-import bench-cluster
+.PHONY: run setup install test lint format migrations-check messages clean e2e-deps deploy-check vendor bench bench-import bench-cluster map
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench-cluster: $(BIN)/.bench-installed
 ## Bookings during a 100,000-row import of the real list (benchmarks/import_while_booking.py).
 bench-import: $(BIN)/.bench-installed
 	$(BIN)/python -m benchmarks.import_while_booking $(BENCH_ARGS)
+
+## Regenerate the dashboard's map of the 17 provinces (dashboard/geodata/provinces.json).
+map: install
+	$(BIN)/pip install --quiet -e '.[map]'
+	$(BIN)/python -m dashboard.geodata.build
 
 ## Set up a local SQLite portal with the national registry and demo accounts, then serve it
 ## and run the task worker beside it (Procfile.dev, with honcho); Ctrl-C stops both.
@@ -64,7 +69,7 @@ format: install
 migrations-check: install
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
-LOCALISED_APPS = accounts regions rooms reservations waitlist portal dashboard backoffice workspace api web worker
+LOCALISED_APPS = accounts regions rooms reservations waitlist demand portal dashboard backoffice workspace api web worker
 
 ## Refresh the Korean catalogues after changing translatable strings (needs GNU gettext).
 messages: install

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rooms",
     "reservations",
     "waitlist",
+    "demand",
     "portal",
     "dashboard",
     "api",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from dashboard.events import EVENT_COLUMNS
 from dashboard.templatetags.dashboard import grouped, hours, percent, wait
 
 PART_NAME = "name"  # sorts the parts by their own name; the table heads it with the level's part
@@ -131,7 +132,12 @@ PART_COLUMNS = Columns(
     ),
     Column("companies", _("Companies served")),
     Column("individuals", _("Individuals served")),
+    *(Column(event.name, event.label) for event in EVENT_COLUMNS),
 )
+# Unmet demand, one column per counted event (dashboard/events.py).
+EVENT_PART_COLUMNS = [
+    column for column in PART_COLUMNS if column.name in {e.name for e in EVENT_COLUMNS}
+]
 
 # One row per month of the trend.
 MONTH_COLUMNS = Columns(

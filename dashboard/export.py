@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from dashboard.columns import MONTH_COLUMNS, PART_COLUMNS
+from dashboard.events import EVENT_NAMES as EVENTS
 from web.csv import csv_response
 
 
@@ -19,6 +20,17 @@ def parts_csv(level, filters, report, parts):
         [code, name, *(column.written(figures) for column in columns)]
         for code, name, figures in named
     ]
+    if level.part and report.unattributed:
+        # Events that name no single part (a search names no site): with the rows above, they
+        # add up to the level's own count.
+        rest = _("Not tied to one %(part)s") % {"part": level.part_label}
+        rows.append(
+            [
+                "",
+                rest,
+                *(report.unattributed.get(c.name, 0) if c.name in EVENTS else "" for c in columns),
+            ]
+        )
     return csv_response(_filename(level, filters, "table"), header, rows, stream=False)
 
 

@@ -23,10 +23,11 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import ExtractHour, ExtractMinute, RowNumber
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMinute, RowNumber
 from django.utils import timezone
 
 from accounts.models import AccountType
+from dashboard import events
 from dashboard.models import RoomDay, RoomMonth
 from dashboard.periods import (
     Period,
@@ -36,6 +37,7 @@ from dashboard.periods import (
     trend_period,
     working_days,
 )
+from regions.models import District
 from reservations import history
 from reservations.models import Reservation, Status
 from rooms.calendar import korean_holiday
@@ -47,6 +49,7 @@ SUMMED = (*STATUS_COUNTERS, "checked_in", "used_minutes", "released_minutes")
 ADDITIVE = (*SUMMED, "booked_minutes", "open_minutes")
 BOOKED_MINUTES = F("approved_minutes") + F("no_show_minutes")
 SERVED_CACHE_SECONDS = 24 * 60 * 60
+SHORTAGE_DISTRICTS = 10
 
 
 @dataclass
@@ -69,6 +72,18 @@ class Figures:
     median_decision: datetime.timedelta | None = None
     companies: int = 0
     individuals: int = 0
+    # Counted events (dashboard/events.py), by column name; read as attributes.
+    events: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        if name in events.EVENT_NAMES:
+            return self.__dict__.get("events", {}).get(name, 0)
+        raise AttributeError(name)
+
+    @property
+    def turned_away(self):
+        """Demand the rooms could not meet: the event columns that count as turned away."""
+        return sum(self.events.get(c.name, 0) for c in events.EVENT_COLUMNS if c.turned_away)
 
     @property
     def rooms(self):
@@ -149,6 +164,9 @@ class Report:
     total: Figures
     parts: dict = field(default_factory=dict)  # child key -> Figures
     trend: list = field(default_factory=list)  # Month, oldest first
+    # Events within the level that name no single part (a search names no site): with the
+    # parts' own, they add up to the level's total.
+    unattributed: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -184,11 +202,12 @@ class Breakdown:
     `part` is None for a single room's page: the report then has a total and a trend only.
     """
 
-    def __init__(self, scope, part, filters, *, today=None):
+    def __init__(self, scope, part, filters, *, today=None, now=None):
         self.scope = scope
         self.part = part
         self.filters = filters
-        self.today = today or timezone.localdate()
+        self.now = now
+        self.today = today or timezone.localdate(now or timezone.now())
         self.lookups = {**filters.room_lookups(), **scope}
         self.rooms = Room.objects.filter(**self.lookups)
         self.trend_period = trend_period(self.today)
@@ -228,10 +247,80 @@ class Breakdown:
             figures.companies, figures.individuals = companies, individuals
         for name in ADDITIVE:
             setattr(report.total, name, sum(getattr(part, name) for part in parts.values()))
+        for key, counts in self._events().items():
+            for name, value in counts.items():
+                report.total.events[name] = report.total.events.get(name, 0) + value
+            if key is None and self.part:
+                report.unattributed = counts
+            elif self.part:
+                parts[key].events = counts
         if self.part:
             report.parts = dict(parts)
         report.trend = list(trend.values())
         return report
+
+    def utilisation(self):
+        """{part key: Figures with open and booked minutes}: utilisation alone, per part."""
+        parts = defaultdict(Figures)
+        for key, minutes in self._open_minutes()[0].items():
+            parts[key].open_minutes += minutes
+        for key, day, minutes in self._closed_minutes():
+            if day in self.filters.period:
+                parts[key].open_minutes -= minutes
+        for key, sums in self._bookings_by_part():
+            parts[key].booked_minutes = sums["booked_minutes"]
+        return parts
+
+    def _events(self):
+        period = self.filters.period
+        start, end = _midnight(period.first), _midnight(period.last + datetime.timedelta(days=1))
+        return events.count(self.scope, self.part, start, end)
+
+    def busy_hours(self):
+        """Booked minutes of approved bookings and no-shows per weekday and hour, days so far.
+
+        When the rooms are busy is read from the days up to today: days ahead hold bookings,
+        not use, and are left out. Days before today are cached for the day under the history
+        version; today, whose bookings still change, is read each time.
+        """
+        period = self.filters.period
+        busy = [[0] * 24 for _day in range(7)]
+        past_last = min(period.last, self.today - datetime.timedelta(days=1))
+        pieces = []
+        if period.first <= past_last:
+            key = self._cache_key("busy")
+            past = cache.get(key)
+            if past is None:
+                past = self._busy_rows(period.first, past_last)
+                cache.set(key, past, SERVED_CACHE_SECONDS)
+            pieces.append(past)
+        if self.today in period:
+            pieces.append(self._busy_rows(self.today, self.today))
+        for rows in pieces:
+            for weekday, hour, minute, length, count in rows:
+                _spread(busy[weekday - 1], hour * 60 + minute, length, count)
+        return busy
+
+    def _busy_rows(self, first, last):
+        """(ISO weekday, hour, minute, length in minutes, bookings) of booked meetings."""
+        length = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
+        rows = (
+            Reservation.objects.filter(
+                **_prefixed(self.lookups, "room__"),
+                status__in=(Status.APPROVED, Status.NO_SHOW),
+                start__gte=_midnight(first),
+                start__lt=_midnight(last + datetime.timedelta(days=1)),
+            )
+            .values_list(
+                ExtractIsoWeekDay("start"), ExtractHour("start"), ExtractMinute("start"), length
+            )
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return [
+            (weekday, hour, minute, int(span.total_seconds() // 60), n)
+            for weekday, hour, minute, span, n in rows
+        ]
 
     def _part_key(self, prefix=""):
         return F(f"{prefix}{self.part}") if self.part else Value(None, output_field=IntegerField())
@@ -386,11 +475,12 @@ class Breakdown:
         accounts. Past bookings rarely change, so the counts are cached for the day under the
         history version that those changes bump.
         """
-        key = self._cache_key("served")
+        until = self.served_until()
+        key = self._cache_key("served", until)
         counts = cache.get(key)
         if counts is None:
             served = self._reservations().filter(
-                status=Status.APPROVED, start__lt=_midnight(self.today), booked_by__isnull=False
+                status=Status.APPROVED, end__lte=until, booked_by__isnull=False
             )
             counts = {None: (0, 0)} | self._distinct_bookers(served, by_part=False)
             if self.part:
@@ -421,10 +511,50 @@ class Breakdown:
             )
             return {key: (companies, individuals) for key, companies, individuals in cursor}
 
-    def _cache_key(self, name):
+    def served_until(self):
+        """Meetings that ended by the start of the current hour count as having taken place:
+        today's finished meetings count, and the cached count holds for the hour."""
+        now = self.now or timezone.now()
+        return timezone.localtime(now).replace(minute=0, second=0, microsecond=0)
+
+    def _cache_key(self, name, *more):
         parts = (name, sorted((k, str(getattr(v, "pk", v))) for k, v in self.lookups.items()), self.part,
-                 self.filters.period, self.today, history.version())  # fmt: skip
+                 self.filters.period, self.today, history.version(), *more)  # fmt: skip
         return "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@dataclass
+class Shortage:
+    district: District
+    events: dict  # column name -> count
+    turned_away: int
+    utilisation: float | None
+
+
+def shortage(scope, filters, *, today=None, limit=SHORTAGE_DISTRICTS):
+    """Districts where demand went unmet most, with their utilisation: where rooms are short.
+
+    Ranked by the demand turned away (the event columns that count as such), then by
+    utilisation; `scope` is a level's Room lookups (the nation, or a region).
+    """
+    period = filters.period
+    start, end = _midnight(period.first), _midnight(period.last + datetime.timedelta(days=1))
+    columns = [column for column in events.EVENT_COLUMNS if column.turned_away]
+    counts = events.count(scope, "facility__district", start, end, columns)
+    totals = {key: sum(row.values()) for key, row in counts.items() if key is not None}
+    top = sorted(totals, key=lambda key: -totals[key])[:limit]
+    if not top:
+        return []
+    breakdown = Breakdown(
+        {"facility__district__in": top}, "facility__district", filters, today=today
+    )
+    figures = breakdown.utilisation()
+    districts = District.objects.select_related("region").in_bulk(top)
+    rows = [
+        Shortage(districts[key], counts[key], totals[key], figures[key].utilisation) for key in top
+    ]
+    rows.sort(key=lambda row: (-row.turned_away, -(row.utilisation or 0)))
+    return rows
 
 
 def _split(period):
@@ -443,6 +573,15 @@ def _split(period):
     if month_end(last_month) < period.last:
         days.append((month_end(last_month) + datetime.timedelta(days=1), period.last))
     return (first_month, last_month), days
+
+
+def _spread(hours, start_minute, length, count):
+    """Add `count` meetings of `length` minutes from `start_minute` to a day's 24 hours."""
+    minute, end = start_minute, min(start_minute + length, 24 * 60)
+    while minute < end:
+        hour_end = min((minute // 60 + 1) * 60, end)
+        hours[minute // 60] += (hour_end - minute) * count
+        minute = hour_end
 
 
 def _merged(spans):

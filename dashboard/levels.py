@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,8 +19,6 @@ class Part:
     url: str | None
     code: str = ""
     figures: object = None
-    latitude: object = None
-    longitude: object = None
 
 
 @dataclass
@@ -35,6 +32,9 @@ class Level:
     sites_url: str | None = None
     paginate: bool = False
     show_map: bool = False
+    # Nation and regions rank their districts by demand turned away.
+    show_shortage: bool = False
+    site: object = None  # the site of a site's page, whose details the page shows
     # Called with the part keys that have figures; returns Parts in their natural order.
     parts: object = None
 
@@ -47,6 +47,10 @@ class Level:
         for part in parts:
             part.figures = report.parts.get(part.key) or Figures()
         return report, _sorted(parts, sort, descending)
+
+    def busy_hours(self, filters):
+        """Booked minutes per weekday and hour for the weekday × hour chart."""
+        return Breakdown(self.scope, None, filters).busy_hours()
 
 
 def _sorted(parts, key, descending):
@@ -66,19 +70,9 @@ def _crumbs(*levels):
 
 
 def _region_parts(keys):
-    regions = Region.objects.annotate(
-        latitude=Avg("districts__latitude"), longitude=Avg("districts__longitude")
-    ).order_by("order")
     return [
-        Part(
-            r.pk,
-            r.name,
-            reverse("dashboard:region", args=[r.slug]),
-            r.code,
-            latitude=r.latitude,
-            longitude=r.longitude,
-        )  # fmt: skip
-        for r in regions
+        Part(r.pk, r.name, reverse("dashboard:region", args=[r.slug]), r.code)
+        for r in Region.objects.order_by("order")
     ]
 
 
@@ -121,6 +115,7 @@ def nation():
         crumbs=[],
         sites_url=reverse("dashboard:nation_sites"),
         show_map=True,
+        show_shortage=True,
         parts=_region_parts,
     )
 
@@ -147,6 +142,7 @@ def region(region):
         part_label=gettext_lazy("District"),
         crumbs=_crumbs(),
         sites_url=reverse("dashboard:region_sites", args=[region.slug]),
+        show_shortage=True,
         parts=_district_parts(region),
     )
 
@@ -187,6 +183,7 @@ def site(site):
         scope={"facility": site},
         part="pk",
         part_label=gettext_lazy("Room"),
+        site=site,
         crumbs=_crumbs(
             (region.name, reverse("dashboard:region", args=[region.slug])),
             (district.name, reverse("dashboard:district", args=[district.code])),

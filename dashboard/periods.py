@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rooms.calendar import korean_holiday
 
 PRESETS = {
+    "last_30_days": _("Last 30 days"),
     "this_month": _("This month"),
     "last_month": _("Last month"),
     "last_90_days": _("Last 90 days"),
@@ -17,7 +18,8 @@ PRESETS = {
     "last_12_months": _("Last 12 months"),
     "custom": _("Custom range"),
 }
-DEFAULT_PRESET = "this_month"
+# Up to today: on the first of a month "this month" is a day old and mostly ahead.
+DEFAULT_PRESET = "last_30_days"
 TREND_MONTHS = 12
 LONGEST_RANGE = datetime.timedelta(days=3 * 366)
 
@@ -34,6 +36,14 @@ class Period:
     def __contains__(self, day):
         return self.first <= day <= self.last
 
+    def days_so_far(self, today):
+        """Days of the period up to and including today."""
+        return max(0, (min(self.last, today) - self.first).days + 1)
+
+    def days_ahead(self, today):
+        """Days of the period after today: their figures are bookings made, not meetings held."""
+        return self.days - self.days_so_far(today)
+
     def span(self, other):
         return Period(min(self.first, other.first), max(self.last, other.last))
 
@@ -48,6 +58,8 @@ def month_end(day):
 
 
 def preset_period(preset, today):
+    if preset == "last_30_days":
+        return Period(today - datetime.timedelta(days=29), today)
     if preset == "this_month":
         return Period(month_start(today), month_end(today))
     if preset == "last_month":

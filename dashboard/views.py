@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -13,8 +14,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.roles import is_ministry_official
 from dashboard import charts, export, levels
-from dashboard.columns import MONTH_COLUMNS, PART_COLUMNS, sort_headers
+from dashboard.columns import EVENT_PART_COLUMNS, MONTH_COLUMNS, PART_COLUMNS, sort_headers
+from dashboard.figures import shortage
 from dashboard.forms import FilterForm
+from dashboard.templatetags.dashboard import grouped, percent
 from regions.models import District, Region
 from rooms.models import Facility, Room
 
@@ -77,12 +80,14 @@ def room(request, pk):
 
 
 def _page(request, level):
-    form = FilterForm(request.GET, today=timezone.localdate())
+    today = timezone.localdate()
+    form = FilterForm(request.GET, today=today)
     template = "dashboard/page.html#body" if request.htmx else "dashboard/page.html"
     if not form.is_valid():
         return render(request, template, {"level": level, "form": form}, status=400)
     filters = form.filters()
     report, parts = level.breakdown(filters, *form.ordering())
+    query = _query(request, drop=("sort", "page", "format", "table"))
     if request.GET.get("format") == "csv":
         if request.GET.get("table") == "trend":
             return export.trend_csv(level, filters, report)
@@ -102,21 +107,38 @@ def _page(request, level):
         "columns": PART_COLUMNS.on_page,
         "month_columns": MONTH_COLUMNS.on_page,
         "sort": form.cleaned_data.get("sort") or "",
-        "query": _query(request, drop=("sort", "page", "format", "table")),
-        "trend_chart": charts.trend(report.trend),
+        "query": query,
+        "event_columns": EVENT_PART_COLUMNS,
+        "days_so_far": filters.period.days_so_far(today),
+        "days_ahead": filters.period.days_ahead(today),
+        "trend_chart": charts.trend(report.trend, grouped),
+        "utilisation_chart": charts.utilisation(report.trend, lambda share: percent(share, 0)),
+        "heatmap": charts.heatmap(level.busy_hours(filters)),
         "bar_chart": charts.bars([(p.name, p.figures) for p in parts], lambda f: f.utilisation)
         if parts
         else None,
-        "map": charts.bubbles(
-            [
-                (p.name, p.latitude, p.longitude, p.figures.sites, p.figures.utilisation)
-                for p in parts
-            ]
+        "map": charts.provinces(
+            [(p.code, p.name, f"{p.url}?{query}", p.figures.utilisation) for p in parts]
         )
         if level.show_map
         else None,
+        "shortage": shortage(level.scope, filters, today=today) if level.show_shortage else None,
+        "site": level.site and _site_details(request, level.site),
     }
     return render(request, template, context)
+
+
+def _site_details(request, site):
+    """The site's own facts for its page, and the admin's list of its bookings if allowed."""
+    bookings_url = None
+    if request.user.is_staff and request.user.has_perm("reservations.view_reservation"):
+        bookings_url = reverse("admin:reservations_reservation_changelist") + f"?facility={site.pk}"
+    return {
+        "facility": site,
+        "managers": list(site.managers.order_by("name", "email")),
+        "opening_hours": list(site.opening_hours.order_by("weekday")),
+        "bookings_url": bookings_url,
+    }
 
 
 def _query(request, drop):

@@ -68,6 +68,8 @@ class Outcome:
     # Why there are fewer rooms than the filters would suggest: a holiday, the booking window,
     # a time already past, or what keeps this booker from booking at all.
     notices: list[str] = field(default_factory=list)
+    # A bookable request that no room could meet at the requested time (unmet demand).
+    unmet: bool = False
 
 
 def _with_distance(rooms: QuerySet[Room], lat: float, lng: float) -> QuerySet[Room]:
@@ -223,6 +225,7 @@ def search(
         free = book.free(candidates, start, end, now)
         page = Paginator(free, PAGE_SIZE).get_page(page_number)
         results = [Result(pk, True, start) for pk in page.object_list]
+        unmet = not free
     else:
         days = book.schedules(candidates, now)
         rows = (_day_result(pk, days[pk], request, mode) for pk, _facility in candidates)
@@ -231,10 +234,13 @@ def search(
             kept.sort(key=_soonest_key)
         page = Paginator(kept, PAGE_SIZE).get_page(page_number)
         results = list(page.object_list)
+        unmet = not any(row.free for row in kept)
     # The page's rooms with their site and place, in one statement by primary key.
     shown = rooms.filter(pk__in=[row.room_id for row in results]).order_by().in_bulk()
     for row in results:
         row.room = shown[row.room_id]
         row.distance_km = getattr(row.room, "distance_km", None)
         row.room_url, row.book_url = _links(row.room, row.start, request.duration)
-    return Outcome(request.day, start, end, mode, order, page, results, notices)
+    return Outcome(
+        request.day, start, end, mode, order, page, results, notices, unmet and not nothing
+    )

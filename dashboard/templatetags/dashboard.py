@@ -55,3 +55,15 @@ def grouped(value):
 def cell(column, row):
     """`row`'s figure in `column` (dashboard.columns), formatted for the page."""
     return column.shown(row)
+
+
+@register.simple_tag
+def event_count(row, column):
+    """A counted event of a row whose events are a dict (a shortage row), formatted."""
+    return grouped(row.events.get(column.name, 0))
+
+
+@register.simple_tag
+def unattributed(report, column):
+    """The level's events of `column` that name none of its parts."""
+    return grouped(report.unattributed.get(column.name, 0))

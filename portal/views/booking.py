@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.http import SignedInRequest
 from accounts.models import User
+from demand.services import record_just_taken
 from portal.forms import DEFAULT_DURATION, LENGTHS, BookingForm, DayForm
 from reservations import rules, services
 from reservations.availability import DayBook, availability, day_book
@@ -156,6 +157,7 @@ def book(request: SignedInRequest, room_pk: int) -> HttpResponse:
                 if error.code == "user_overlap" and error.params:
                     clash = error.params["booking"]
                 if error.code == "slot_taken":
+                    record_just_taken(room)
                     data = form.cleaned_data
                     book = day_book(timezone.localdate(data["starts_at"]))
                     alternatives = {

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from demand.services import record_search_without_free_room
 from portal.forms import DEFAULT_DURATION, SearchForm
 from portal.search import search as run_search
 from regions.models import Region
@@ -30,6 +31,20 @@ def _map_points(outcome) -> list[dict]:
     ]
 
 
+def _asked(request: HtmxHttpRequest, form: SearchForm) -> bool:
+    """A visitor's own question for a date: not the landing's guess, not a live refresh."""
+    if request.htmx and request.htmx.trigger == "results":
+        return False
+    return form.cleaned_data.get("date") is not None
+
+
+def _question(form: SearchForm) -> tuple:
+    """What was asked, as the demand's de-duplication sees it (order and page left out)."""
+    data = form.cleaned_data
+    names = ("region", "district", "date", "start", "duration", "attendees", "kind", "equipment")
+    return tuple((name, str(getattr(data.get(name), "pk", data.get(name)))) for name in names)
+
+
 @require_safe
 @vary_on_headers("HX-Request")
 def search(request: HtmxHttpRequest) -> HttpResponse:
@@ -41,6 +56,12 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_valid():
         user = request.user if request.user.is_authenticated else None
         outcome = run_search(form, user, request.GET.get("page"))
+        if outcome.unmet and _asked(request, form):
+            district = form.cleaned_data.get("district")
+            region = form.cleaned_data.get("region") or (district.region if district else None)
+            record_search_without_free_room(
+                request, _question(form), region=region, district=district
+            )
         start = timezone.localtime(outcome.start)
         # The form shows the period searched, also where the landing chose it.
         data["date"], data["start"] = f"{start:%Y-%m-%d}", f"{start:%H:%M}"

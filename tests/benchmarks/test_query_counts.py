@@ -15,6 +15,7 @@ from reservations.models import Reservation
 from reservations.synthetic import business_number
 from rooms.models import Room
 from rooms.sample_registry import load_registry
+from tests.dashboard.conftest import QUERY_BUDGET
 from tests.factories import UserFactory, next_weekday_at
 
 pytestmark = pytest.mark.django_db
@@ -88,9 +89,9 @@ def test_dashboard_nation_and_region_for_twelve_months(nation, django_assert_max
     official.groups.add(Group.objects.get(name=MINISTRY_OFFICIALS))
     client = signed_in(official)
     for url in (reverse("dashboard:nation"), reverse("dashboard:region", args=["seoul"])):
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(QUERY_BUDGET):
             response = client.get(url, {"period": "last_12_months"})
         assert response.status_code == 200
         assert response.context["report"].total.requests > 500
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(QUERY_BUDGET):
             assert client.get(url, {"period": "this_year"}, headers=HX).status_code == 200

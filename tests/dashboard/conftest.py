@@ -34,6 +34,11 @@ from tests.factories import (
 )
 
 MAY = {"period": "custom", "start": "2026-05-01", "end": "2026-05-31"}
+# A dashboard page's statements: session, user, device and groups (4); registry, hours,
+# closures, bookings, decisions and people served (≤ 11); unmet demand (one per event model:
+# searches and refusals, waitlists: 2); the weekday × hour chart (2, past days cached); the
+# shortage ranking of districts (≤ 7: its events, one per event model).
+QUERY_BUDGET = 26
 TODAY = datetime.date(2026, 6, 15)
 
 

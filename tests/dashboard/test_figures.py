@@ -143,3 +143,32 @@ def test_individuals_are_counted_apart_from_companies(scene):
 
     assert (first.companies, first.individuals) == (1, 1)
     assert (report.total.companies, report.total.individuals) == (2, 1)
+
+
+def test_busy_hours_spread_booked_meetings_over_their_weekday_and_hours(scene):
+    busy = Breakdown({"facility__district__region": scene["region"]}, None, MAY, today=TODAY)
+    hours = busy.busy_hours()
+    booked = {
+        (weekday, hour): minutes
+        for weekday, day in enumerate(hours)
+        for hour, minutes in enumerate(day)
+        if minutes
+    }
+    # Approved: Mon 4 May 10–12, Tue 12 May 09–11, Wed 20 May 14:00–15:30, the booth Sat 9 May
+    # 10–12; the cancelled, rejected and pending bookings and June's are left out.
+    assert booked == {
+        (0, 10): 60, (0, 11): 60,
+        (1, 9): 60, (1, 10): 60,
+        (2, 14): 60, (2, 15): 30,
+        (5, 10): 60, (5, 11): 60,
+    }  # fmt: skip
+
+
+def test_busy_hours_leave_out_the_days_ahead(scene):
+    # On 12 May, the meetings of 20 May are still ahead; 4 May's and today's count.
+    today = datetime.date(2026, 5, 12)
+    busy = Breakdown(
+        {"facility__district__region": scene["region"]}, None, MAY, today=today
+    ).busy_hours()
+    assert busy[2][14] == 0
+    assert busy[0][10] == 60 and busy[1][9] == 60

@@ -5,7 +5,21 @@ from pathlib import Path
 
 import web
 
-ABOVE = {"accounts", "regions", "rooms", "reservations", "dashboard", "health", "portal", "boms"}
+ABOVE = {
+    "accounts",
+    "regions",
+    "rooms",
+    "reservations",
+    "demand",
+    "waitlist",
+    "workspace",
+    "api",
+    "backoffice",
+    "dashboard",
+    "health",
+    "portal",
+    "boms",
+}
 
 
 def test_web_imports_nothing_from_the_apps_above_it():
