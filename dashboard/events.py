@@ -56,11 +56,17 @@ EVENT_FIELDS = {
 
 
 def event_lookups(room_lookups):
-    """Room lookups of a level's scope ({"facility__district": d}) as event lookups."""
+    """Room lookups of a level's scope ({"facility__district": d}) as event lookups. Any other
+    lookup through the site ({"facility__managers": user}, the manager's own figures) is the
+    same path on the event's site, so events that name no site fall outside it."""
     lookups = {}
     for path, value in room_lookups.items():
         path, _sep, suffix = path.partition("__in")
-        lookups[EVENT_FIELDS[path] + ("__in" if _sep else "")] = value
+        suffix = "__in" if _sep else ""
+        if path in EVENT_FIELDS:
+            lookups[EVENT_FIELDS[path] + suffix] = value
+        else:
+            lookups[path + suffix] = value
     return lookups
 
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rooms.models import Room
 
@@ -274,8 +275,12 @@ class ReservationEvent(models.Model):
         verbose_name=_("actor"),
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=16, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        pgettext_lazy("status change", "to"), max_length=16, choices=Status.choices
+    )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -308,7 +313,7 @@ class Suspension(models.Model):
         related_name="suspensions",
         verbose_name=_("user"),
     )
-    starts_at = models.DateTimeField(_("from"))
+    starts_at = models.DateTimeField(pgettext_lazy("period", "from"))
     ends_at = models.DateTimeField(_("until"))
     no_shows = models.PositiveSmallIntegerField(
         _("no-shows"), help_text=_("No-shows in the counting period that led to it.")

@@ -43,3 +43,17 @@ def test_the_catalogue_compiles_to_the_committed_mo(catalogue, tmp_path):
     assert compiled.read_bytes() == catalogue.with_suffix(".mo").read_bytes(), (
         "run `make messages` (or msgfmt) and commit the .mo"
     )
+
+
+def test_a_message_reads_the_same_in_every_catalogue():
+    """Django merges the apps' catalogues into one, the app listed first winning: the same
+    English text translated two ways in two apps shows one app's words on the other's pages
+    (an e-mail's "from" as a booking's previous status). The same words in two senses take a
+    context (pgettext); in one sense, one Korean text."""
+    result = subprocess.run(
+        ["msgcat", "--no-location", *map(str, CATALOGUES)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    entries = result.stdout.split("\n\n")[1:]  # after the header, which every file has its own of
+    differing = [entry.strip() for entry in entries if "#-#-#-#-#" in entry]
+    assert differing == [], "\n\n".join(differing[:5])

@@ -5,7 +5,7 @@ import json
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -58,7 +58,7 @@ class EmailAdmin(SuperuserOnlyAdmin):
     ]
     readonly_fields = fields
 
-    @admin.display(description=_("to"))
+    @admin.display(description=pgettext_lazy("e-mail", "to"))
     def recipient_list(self, email):
         return ", ".join(email.recipients)
 

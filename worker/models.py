@@ -6,6 +6,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_tasks_db.models import DBTaskResult
 
 
@@ -32,8 +33,8 @@ class Email(models.Model):
         help_text=_("Set for notices that must go out only once, e.g. one booking's approval."),
     )
     subject = models.TextField(_("subject"))
-    from_email = models.TextField(_("from"))
-    to = models.JSONField(_("to"), default=list)
+    from_email = models.TextField(pgettext_lazy("e-mail", "from"))
+    to = models.JSONField(pgettext_lazy("e-mail", "to"), default=list)
     cc = models.JSONField(_("cc"), default=list)
     bcc = models.JSONField(_("bcc"), default=list)
     reply_to = models.JSONField(_("reply to"), default=list)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reservations import rules
 from reservations.models import Reservation, Status
@@ -45,7 +46,7 @@ def state_of(reservation):
 
 
 STATE_LABELS = {
-    State.FREE: _("Free"),
+    State.FREE: pgettext_lazy("board", "Free"),
     State.SHUT: _("Not open"),
     State.CLOSED: _("Closed"),
     State.PENDING: _("Awaiting approval"),
