@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import mfa, services
+from . import mfa, roles, services
 from .forms import (
     DeleteAccountForm,
     DisableTwoFactorForm,
@@ -38,6 +38,17 @@ def _safe_next(request):
     ):
         return target
     return ""
+
+
+def _landing(user):
+    """Where signing in ends without a `next`: a facility manager's (or a superuser's) day
+    starts on the admin's board of their rooms, an official's on the dashboard, everyone
+    else's on the search."""
+    if user.is_staff and (user.is_superuser or roles.is_facility_manager(user)):
+        return "admin:index"
+    if roles.is_ministry_official(user):
+        return "dashboard:nation"
+    return "home"
 
 
 def _with_next(url_name, next_url):
@@ -254,7 +265,7 @@ def two_factor_verify(request):
     next_url = _safe_next(request)
     user = request.user
     if user.is_verified():
-        return redirect(next_url or "home")
+        return redirect(next_url or _landing(user))
     if mfa.authenticator_of(user) is None:
         if mfa.requires_second_factor(user):
             return redirect(_with_next("accounts:two_factor_setup", next_url))
@@ -269,7 +280,7 @@ def two_factor_verify(request):
                 _("You have %(count)s recovery codes left. Make new ones in your profile.")
                 % {"count": mfa.recovery_codes_left(user)},
             )
-        return redirect(next_url or "home")
+        return redirect(next_url or _landing(user))
     return render(request, "accounts/two_factor/verify.html", {"form": form, "next": next_url})
 
 
@@ -320,7 +331,7 @@ def recovery_codes(request):
         {
             "codes": codes,
             "left": mfa.recovery_codes_left(request.user),
-            "next": _safe_next(request),
+            "next": _safe_next(request) or reverse(_landing(request.user)),
         },
     )
 

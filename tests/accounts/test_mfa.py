@@ -255,7 +255,7 @@ def test_a_code_is_accepted_once(client, manager, authenticator, no_throttle):
     device = authenticator(manager)
     code = code_for(device)
     sign_in(client, manager)
-    assert client.post(VERIFY, {"code": code})["Location"] == reverse("home")
+    assert client.post(VERIFY, {"code": code})["Location"] == reverse("admin:index")
 
     other = client.__class__()
     sign_in(other, manager)
@@ -308,14 +308,14 @@ def test_a_recovery_code_signs_in_once(client, manager, authenticator, no_thrott
     sign_in(client, manager)
 
     response = client.post(VERIFY, {"code": codes[0].upper()})
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("admin:index")
     assert client.get("/admin/").status_code == 200
 
     again = client.__class__()
     sign_in(again, manager)
     reused = again.post(VERIFY, {"code": codes[0]})
     assert reused.context["form"].has_error("code", "invalid_code")
-    assert again.post(VERIFY, {"code": codes[1]})["Location"] == reverse("home")
+    assert again.post(VERIFY, {"code": codes[1]})["Location"] == reverse("admin:index")
     assert mfa.recovery_codes_left(manager) == mfa.RECOVERY_CODE_COUNT - 2
 
 
@@ -433,3 +433,26 @@ def test_the_second_step_pages_are_in_korean_and_english(client, manager, authen
     assert "2단계" in client.get(VERIFY).content.decode()
     english = client.get(VERIFY, headers={"accept-language": "en"}).content.decode()
     assert "Two-step sign-in" in english
+
+
+@pytest.mark.parametrize(
+    ("who", "landing"),
+    [("manager", "admin:index"), ("superuser", "admin:index"), ("official", "dashboard:nation")],
+)
+def test_signing_in_without_a_next_lands_each_staff_role_on_its_own_page(
+    request, client, authenticator, no_throttle, who, landing
+):
+    user = request.getfixturevalue(who)
+    device = authenticator(user)
+    sign_in(client, user)
+
+    assert client.post(VERIFY, {"code": code_for(device)})["Location"] == reverse(landing)
+
+
+def test_a_next_wins_over_the_landing_page(client, manager, authenticator, no_throttle):
+    device = authenticator(manager)
+    sign_in(client, manager)
+
+    response = client.post(f"{VERIFY}?next=/my/", {"code": code_for(device)})
+
+    assert response["Location"] == "/my/"
