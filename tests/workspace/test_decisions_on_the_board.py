@@ -113,6 +113,17 @@ def test_without_javascript_a_decision_returns_to_the_page_it_came_from(
     assert response.url == board
 
 
+def test_without_javascript_the_board_shows_the_decisions_message_once(
+    client, owner_manager, booking_a
+):
+    client.force_login(owner_manager)
+    board = f"/admin/board/?date={booking_a.start.date().isoformat()}"
+
+    page = client.post(approve_url(booking_a), {"next": board}, follow=True).content.decode()
+
+    assert page.count("Approved: Facility Alpha") == 1
+
+
 @pytest.mark.parametrize(
     "target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"]
 )
