@@ -212,7 +212,9 @@ class Breakdown:
         self.rooms = Room.objects.filter(**self.lookups)
         self.trend_period = trend_period(self.today)
 
-    def report(self):
+    def report(self, *, with_events=True):
+        """The figures; `with_events=False` leaves out the counted events (unmet demand), for a
+        page that shows none of them."""
         period = self.filters.period
         report = Report(total=self._registry_total())
         parts = defaultdict(Figures)
@@ -247,7 +249,7 @@ class Breakdown:
             figures.companies, figures.individuals = companies, individuals
         for name in ADDITIVE:
             setattr(report.total, name, sum(getattr(part, name) for part in parts.values()))
-        for key, counts in self._events().items():
+        for key, counts in (self._events() if with_events else {}).items():
             for name, value in counts.items():
                 report.total.events[name] = report.total.events.get(name, 0) + value
             if key is None and self.part:

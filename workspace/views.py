@@ -94,7 +94,11 @@ def month_figures(user, today=None):
     """This month's figures of the manager's facilities: [(column, shown value)]."""
     today = today or timezone.localdate()
     period = Period(month_start(today), month_end(today))
-    total = Breakdown({"facility__managers": user}, None, Filters(period)).report().total
+    total = (
+        Breakdown({"facility__managers": user}, None, Filters(period))
+        .report(with_events=False)
+        .total
+    )
     columns = {column.name: column for column in PART_COLUMNS}
     return [
         (columns[name].label, (columns[name].show or grouped)(getattr(total, name)))

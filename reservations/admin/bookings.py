@@ -37,10 +37,11 @@ MAX_RETURN_URL = 2000
 
 
 def return_to(request, data):
-    """The page of this site named by `next` in `data`, where to go after a decision, or ""."""
+    """The page of this site named by `next` in `data`, where to go after a decision, or "".
+    Only a path: anything else ("0001-01-01") would be taken for a view's name by redirect()."""
     target = data.get("next", "")
     if (
-        target
+        target.startswith("/")
         and len(target) <= MAX_RETURN_URL
         and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

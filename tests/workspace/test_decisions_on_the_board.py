@@ -125,13 +125,21 @@ def test_without_javascript_the_board_shows_the_decisions_message_once(
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"]
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "javascript:alert(1)",
+        "0001-01-01",
+        "admin:index",
+    ],
 )
-def test_a_decision_never_returns_to_another_site(client, owner_manager, booking_a, target):
+def test_a_decision_returns_only_to_a_page_of_this_site(client, owner_manager, booking_a, target):
     client.force_login(owner_manager)
 
     response = client.post(reject_url(booking_a), {"reason": "Closed", "next": target})
 
+    assert response.status_code == 302
     assert response.url == "/admin/board/"
 
 
