@@ -22,6 +22,7 @@ RUN DEBUG=false SECRET_KEY=build-only-not-secret DATABASE_URL=sqlite:////tmp/bui
     python manage.py collectstatic --noinput \
     && python -c "import compileall, sys; sys.exit(not compileall.compile_dir('.', quiet=1))" \
     && DEBUG=false SECRET_KEY=build-only-not-secret gunicorn --check-config -c gunicorn.conf.py boms.wsgi \
+    && mkdir -p /app/media \
     && chown -R boms:boms /app
 
 USER boms
