@@ -85,7 +85,7 @@ def test_demo_staff_sign_in_with_the_printed_authenticator_key(managed_sites, cl
     client.post("/accounts/login/", {"username": manager.email, "password": "Boms-manager-2026!"})
     assert client.get("/admin/")["Location"].startswith("/accounts/two-factor/")
     code = f"{TOTP(key).token():06d}"
-    assert client.post("/accounts/two-factor/", {"code": code})["Location"] == "/"
+    assert client.post("/accounts/two-factor/", {"code": code})["Location"] == "/admin/"
 
     assert client.get("/admin/").status_code == 200
     assert not User.objects.get(email="demo@boms.example").totpdevice_set.exists()
