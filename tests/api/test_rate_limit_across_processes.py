@@ -1,7 +1,6 @@
 """The API's rate limit counts in the cache every process shares: two gunicorn processes, as
 deployed, refuse together once the address has spent its requests between them."""
 
-import os
 import time
 
 import pytest
@@ -10,25 +9,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-from tests.web.test_sessions_across_processes import Server, redis_answers
+from tests.web.test_sessions_across_processes import redis_answers, server_environment, two_servers
 
 RATE = 3
 
 
 @pytest.fixture
 def api_servers(tmp_path, request):
-    if connection.vendor != "postgresql":
-        pytest.skip("two server processes need a shared database (SQLite tests run in memory)")
-    db = connection.settings_dict
-    env = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "tests.web.server_settings",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-        "DEBUG": "false",
-        "SECURE_SSL_REDIRECT": "false",
-        "API_ANONYMOUS_RATE": str(RATE),
-        **request.param,
-    }  # fmt: skip
+    env = server_environment({"API_ANONYMOUS_RATE": str(RATE), **request.param})
     if "CACHE_URL" not in request.param:
         # The default cache is a table of the database, which the test database lacks.
         with override_settings(CACHES={"default": {
@@ -40,14 +28,8 @@ def api_servers(tmp_path, request):
             cursor.execute("DELETE FROM boms_cache")
     else:
         redis.Redis.from_url(request.param["CACHE_URL"]).flushdb()
-    started = []
-    try:
-        for name in ("first", "second"):
-            started.append(Server(env, tmp_path, name))
+    with two_servers(env, tmp_path) as started:
         yield started
-    finally:
-        for server in started:
-            server.stop()
 
 
 @pytest.mark.django_db(transaction=True)

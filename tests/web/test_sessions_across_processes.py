@@ -149,20 +149,26 @@ class Server:
         self.log.close()
 
 
-@pytest.fixture
-def servers(tmp_path, request):
+def server_environment(extra):
+    """The environment of a gunicorn process serving the test database as deployed, with
+    `extra` on top; skips the test on SQLite, whose test database lives in this process."""
     if connection.vendor != "postgresql":
         pytest.skip("two server processes need a shared database (SQLite tests run in memory)")
     db = connection.settings_dict
     env = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
-    env |= {
+    return env | {
         "DJANGO_SETTINGS_MODULE": "tests.web.server_settings",
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
         "DEBUG": "false",
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
-        **request.param,
+        **extra,
     }  # fmt: skip
+
+
+@contextmanager
+def two_servers(env, tmp_path):
+    """Two gunicorn processes with `env`, stopped afterwards whatever happens."""
     started = []
     try:
         for name in ("first", "second"):
@@ -171,6 +177,12 @@ def servers(tmp_path, request):
     finally:
         for server in started:
             server.stop()
+
+
+@pytest.fixture
+def servers(tmp_path, request):
+    with two_servers(server_environment(request.param), tmp_path) as started:
+        yield started
 
 
 def sign_in(server, user):
