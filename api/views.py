@@ -40,6 +40,7 @@ from api.schemas import (
     SiteQuery,
 )
 from api.schemas import FreeRoomQuery as FreeRoomParameters
+from portal.cards import faces
 from portal.forms import DEFAULT_DURATION, SearchForm
 from portal.search import REGION_ORDER, rooms_asked_for
 from portal.search import search as portal_search
@@ -387,6 +388,11 @@ def availability(request, room_id: int, query: Query[DayQuery]):
     )
 
 
+def _found_room(room):
+    """A free-room result's room, as the registry lists it without the weekly hours."""
+    return registry.room_out(room, hours=False)
+
+
 @api.get("/free-rooms", response={200: FreeRoomPage, **ERRORS}, tags=["live"])
 @caching(LIVE_SECONDS)
 def free_rooms(request, parameters: Query[FreeRoomParameters]):
@@ -396,10 +402,11 @@ def free_rooms(request, parameters: Query[FreeRoomParameters]):
     links to the portal's booking form for the room and time (`book_url`)."""
     form = _form(request)
     outcome = portal_search(form, None, parameters.page)
+    rooms = faces(_found_room, [row.room_id for row in outcome.results], outcome.registry)
     local = timezone.localtime
     results = [
         {
-            "room": registry.room_out(row.room, hours=False),
+            "room": rooms[row.room_id],
             "free": row.free,
             "start": local(row.start) if row.start else None,
             "windows": [{"start": local(s), "end": local(e)} for s, e in row.windows],

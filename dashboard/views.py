@@ -1,13 +1,19 @@
 """Regional dashboards for ministry officials: nation → region → district → site → room."""
 
 import functools
+import hashlib
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -22,6 +28,9 @@ from regions.models import District, Region
 from rooms.models import Facility, Room
 
 SITES_PER_PAGE = 50
+FIGURES_SECONDS = 60
+# Parameters a page's links do not pass on to the next page.
+_NOT_PASSED_ON = ("sort", "page", "format", "table")
 
 
 def dashboard_page(view):
@@ -82,24 +91,63 @@ def room(request, pk):
 def _page(request, level):
     today = timezone.localdate()
     form = FilterForm(request.GET, today=today)
-    template = "dashboard/page.html#body" if request.htmx else "dashboard/page.html"
     if not form.is_valid():
+        template = "dashboard/page.html#body" if request.htmx else "dashboard/page.html"
         return render(request, template, {"level": level, "form": form}, status=400)
     filters = form.filters()
-    report, parts = level.breakdown(filters, *form.ordering())
-    query = _query(request, drop=("sort", "page", "format", "table"))
     if request.GET.get("format") == "csv":
+        report, parts = level.breakdown(filters, *form.ordering())
         if request.GET.get("table") == "trend":
             return export.trend_csv(level, filters, report)
         return export.parts_csv(level, filters, report, parts)
+    body = _figures(request, level, form, filters, today)
+    if request.htmx:
+        return HttpResponse(body)
+    context = {
+        "level": level,
+        "form": form,
+        "query": _query(request, drop=_NOT_PASSED_ON),
+        "body": body,
+    }
+    return render(request, "dashboard/page.html", context)
+
+
+def _figures(request, level, form, filters, today):
+    """The figures of a page (its `body` partial), the same for every official for a minute.
+
+    Each page computes a year of roll-ups, unmet demand and the weekday × hour chart: shared
+    for FIGURES_SECONDS under the page, its query, the language and whether the admin's list
+    of bookings may be linked; the page says when its figures were read.
+    """
+    may_see_bookings = level.site is not None and _may_see_bookings(request.user)
+    question = (
+        request.path,
+        sorted(request.GET.lists()),
+        filters,
+        get_language(),
+        may_see_bookings,
+    )
+    key = "dashboard:figures:" + hashlib.sha256(repr(question).encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        context = _figures_context(request, level, form, filters, today, may_see_bookings)
+        body = render_to_string("dashboard/page.html#body", context, request)
+        cache.set(key, body, FIGURES_SECONDS)
+    return mark_safe(body)  # noqa: S308 - rendered by the template above, escaped there
+
+
+def _figures_context(request, level, form, filters, today, may_see_bookings):
+    report, parts = level.breakdown(filters, *form.ordering())
+    query = _query(request, drop=_NOT_PASSED_ON)
     page = None
     if level.paginate:
         page = Paginator(parts, SITES_PER_PAGE).get_page(request.GET.get("page"))
         parts = page.object_list
-    context = {
+    return {
         "level": level,
         "form": form,
         "filters": filters,
+        "figures_at": timezone.now(),
         "report": report,
         "parts": parts,
         "page": page,
@@ -123,15 +171,18 @@ def _page(request, level):
         if level.show_map
         else None,
         "shortage": shortage(level.scope, filters, today=today) if level.show_shortage else None,
-        "site": level.site and _site_details(request, level.site),
+        "site": level.site and _site_details(level.site, may_see_bookings),
     }
-    return render(request, template, context)
 
 
-def _site_details(request, site):
+def _may_see_bookings(user):
+    return user.is_staff and user.has_perm("reservations.view_reservation")
+
+
+def _site_details(site, may_see_bookings):
     """The site's own facts for its page, and the admin's list of its bookings if allowed."""
     bookings_url = None
-    if request.user.is_staff and request.user.has_perm("reservations.view_reservation"):
+    if may_see_bookings:
         bookings_url = reverse("admin:reservations_reservation_changelist") + f"?facility={site.pk}"
     return {
         "facility": site,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -27,7 +28,14 @@ from django.utils.translation import gettext as _
 
 from portal.forms import SearchForm, SearchMode, SearchOrder
 from reservations import rules
-from reservations.availability import DayBook, DaySchedule, day_book, first_open_start
+from reservations.availability import (
+    DayBook,
+    DaySchedule,
+    day_book,
+    day_stamps,
+    first_open_start,
+)
+from reservations.models import ScheduleVersion
 from reservations.rules import BookingRequest
 from rooms.calendar import at
 from rooms.models import Room, RoomKind
@@ -50,10 +58,11 @@ class Result:
     windows: list[tuple[datetime.datetime, datetime.datetime]] = field(default_factory=list)
     closed_reason: str = ""
     distance_km: float | None = None
-    # Read for the page's results only.
-    room: Room | None = None
+    # Worked out for the page's results only.
     room_url: str = ""
     book_url: str = ""
+    # What the caller shows of the room (`portal.cards.faces`).
+    face: Any = None
 
 
 @dataclass
@@ -70,6 +79,8 @@ class Outcome:
     notices: list[str] = field(default_factory=list)
     # A bookable request that no room could meet at the requested time (unmet demand).
     unmet: bool = False
+    # The registry's stamp when the rooms were read: what is shown of them is kept under it.
+    registry: int = 0
 
 
 def _with_distance(rooms: QuerySet[Room], lat: float, lng: float) -> QuerySet[Room]:
@@ -157,23 +168,21 @@ def _notices(request: BookingRequest, mode: str) -> tuple[list[str], bool]:
     return notices, False
 
 
-def _links(
-    room: Room, start: datetime.datetime | None, length: datetime.timedelta
-) -> tuple[str, str]:
-    """The room page's and the booking form's addresses for a start, or the room page alone."""
-    room_url = reverse("room", args=[room.pk])
-    if start is None:
-        return room_url, ""
+def _paths(name: str) -> Callable[[int], str]:
+    """The path of URL `name` for a room's primary key, reversed once for all the results."""
+    marker = 987654321
+    path = reverse(name, args=[marker])
+    before, after = path.split(str(marker))
+    return lambda room_id: f"{before}{room_id}{after}"
+
+
+def _query(start: datetime.datetime, length: datetime.timedelta) -> str:
+    """The date, start and duration that the room page and the booking form open with."""
     local = timezone.localtime(start)
-    query = urlencode(
-        {
-            "date": f"{local:%Y-%m-%d}",
-            "start": f"{local:%H:%M}",
-            "duration": int(length.total_seconds() // 60),
-        },
-        safe=":",
+    minutes = int(length.total_seconds() // 60)
+    return urlencode(
+        {"date": f"{local:%Y-%m-%d}", "start": f"{local:%H:%M}", "duration": minutes}, safe=":"
     )
-    return f"{room_url}?{query}", f"{reverse('booking:book', args=[room.pk])}?{query}"
 
 
 def _day_result(
@@ -218,8 +227,13 @@ def search(
     page: Page[Any]
     # Every candidate by the rules that do not depend on the hour, in one statement; then each
     # one's day, from the day's schedules of all rooms, kept in the cache until one changes.
-    candidates = list(rules.admit(rooms, request, rules.DAY_RULES).values_list("pk", "facility_id"))
-    book = day_book(request.day) if candidates else DayBook(request.day)
+    stamps = day_stamps(request.day, ScheduleVersion.REGISTRY)
+    located = form.location() is not None
+    fields = ("pk", "facility_id", "distance_km") if located else ("pk", "facility_id")
+    rows = list(rules.admit(rooms, request, rules.DAY_RULES).values_list(*fields))
+    candidates = [(pk, facility) for pk, facility, *_distance in rows]
+    distances = {pk: distance for pk, _facility, distance in rows} if located else {}
+    book = day_book(request.day, stamps) if candidates else DayBook(request.day)
     results: list[Result]
     if mode == SearchMode.FREE:
         free = book.free(candidates, start, end, now)
@@ -228,19 +242,24 @@ def search(
         unmet = not free
     else:
         days = book.schedules(candidates, now)
-        rows = (_day_result(pk, days[pk], request, mode) for pk, _facility in candidates)
-        kept = [row for row in rows if row is not None]
+        day_rows = (_day_result(pk, days[pk], request, mode) for pk, _facility in candidates)
+        kept = [row for row in day_rows if row is not None]
         if order == SearchOrder.SOONEST:
             kept.sort(key=_soonest_key)
         page = Paginator(kept, PAGE_SIZE).get_page(page_number)
         results = list(page.object_list)
         unmet = not any(row.free for row in kept)
-    # The page's rooms with their site and place, in one statement by primary key.
-    shown = rooms.filter(pk__in=[row.room_id for row in results]).order_by().in_bulk()
+    room_path, book_path = _paths("room"), _paths("booking:book")
+    queries: dict[datetime.datetime, str] = {}
     for row in results:
-        row.room = shown[row.room_id]
-        row.distance_km = getattr(row.room, "distance_km", None)
-        row.room_url, row.book_url = _links(row.room, row.start, request.duration)
+        row.distance_km = distances.get(row.room_id)
+        row.room_url = room_path(row.room_id)
+        if row.start is not None:
+            if row.start not in queries:
+                queries[row.start] = _query(row.start, request.duration)
+            row.room_url += f"?{queries[row.start]}"
+            row.book_url = f"{book_path(row.room_id)}?{queries[row.start]}"
     return Outcome(
-        request.day, start, end, mode, order, page, results, notices, unmet and not nothing
-    )
+        request.day, start, end, mode, order, page, results, notices, unmet and not nothing,
+        stamps[ScheduleVersion.REGISTRY],
+    )  # fmt: skip

@@ -321,21 +321,27 @@ class DayBook:
         return free
 
 
-def day_book(day: datetime.date) -> DayBook:
+def day_book(day: datetime.date, stamps: dict[str, int] | None = None) -> DayBook:
     """Every room's `DayBook` of `day`, from the cache when nothing in it changed since.
 
     The day's stamps (`ScheduleVersion`) are read first and name the cache entry: a booking or
     a site's change commits its new stamp with it, so an entry is never used after a change it
     does not hold; a change that commits while the day is read is in it or stamped later.
+    A caller that read the stamps already (`day_stamps`) passes them.
     """
     keys = [ScheduleVersion.SITES, day.isoformat()]
-    stamps = ScheduleVersion.objects.stamps(keys)
+    stamps = stamps or ScheduleVersion.objects.stamps(keys)
     cache_key = f"day-book:{DAY_BOOK_FORMAT}:" + ":".join(f"{key}={stamps[key]}" for key in keys)
     book = cache.get(cache_key)
     if book is None:
         book = DayBook.read(day)
         cache.set(cache_key, book, DAY_BOOK_SECONDS)
     return book
+
+
+def day_stamps(day: datetime.date, *also: str) -> dict[str, int]:
+    """The stamps `day_book` reads for `day`, and the `also` keys (e.g. REGISTRY), in one read."""
+    return ScheduleVersion.objects.stamps([ScheduleVersion.SITES, day.isoformat(), *also])
 
 
 def availability(

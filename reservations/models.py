@@ -422,10 +422,13 @@ class ScheduleVersion(models.Model):
     the day, in Asia/Seoul, of a booking inserted, deleted or changed in what holds its time,
     and SITES for any change of opening hours or closures. The schedules read for a day are
     kept in the cache under both stamps (`availability.day_book`), so a change is seen by the
-    next reader at once and nothing cached can show as free a time that was taken.
+    next reader at once and nothing cached can show as free a time that was taken. REGISTRY
+    (migration 0011) stamps any change of a room, a site, a district or a region: what the
+    search keeps of the registry in the cache is kept under it.
     """
 
     SITES = "sites"
+    REGISTRY = "registry"
 
     key = models.CharField(max_length=10, primary_key=True)
     version = models.BigIntegerField()

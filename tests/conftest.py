@@ -1,11 +1,17 @@
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.test.utils import instrumented_test_render
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
+from template_partials.templatetags.partials import TemplateProxy
 
 from accounts import mfa
 from tests.queue import ON_COMMIT_BACKEND
+
+# Django's test set-up records the context of every Template it renders (response.context);
+# a partial rendered on its own (a page's cached figures) is a TemplateProxy: record it too.
+TemplateProxy._render = instrumented_test_render
 
 
 @pytest.fixture(autouse=True)

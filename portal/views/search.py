@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from demand.services import record_search_without_free_room
+from portal.cards import card, faces
 from portal.forms import DEFAULT_DURATION, SearchForm
 from portal.search import search as run_search
 from regions.models import Region
@@ -20,9 +21,9 @@ from web.http import HtmxHttpRequest
 def _map_points(outcome) -> list[dict]:
     return [
         {
-            "lat": float(result.room.facility.latitude),
-            "lng": float(result.room.facility.longitude),
-            "name": result.room.title,
+            "lat": result.face["latitude"],
+            "lng": result.face["longitude"],
+            "name": result.face["title"],
             "url": result.room_url,
             "book": result.book_url,
             "free": result.free,
@@ -56,6 +57,9 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_valid():
         user = request.user if request.user.is_authenticated else None
         outcome = run_search(form, user, request.GET.get("page"))
+        shown = faces(card, [row.room_id for row in outcome.results], outcome.registry)
+        for row in outcome.results:
+            row.face = shown[row.room_id]
         if outcome.unmet and _asked(request, form):
             district = form.cleaned_data.get("district")
             region = form.cleaned_data.get("region") or (district.region if district else None)

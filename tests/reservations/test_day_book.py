@@ -175,3 +175,34 @@ def test_free_rooms_of_the_day_book_are_those_whose_schedule_is_free():
         days = book.schedules(pairs, now)
         expected = [pk for pk, _facility in pairs if days[pk].is_free(start, end)]
         assert book.free(pairs, start, end, now) == expected, (start, end, now)
+
+
+@pytest.mark.parametrize("change", ["room", "site", "district", "region", "new room", "delete"])
+def test_any_change_of_the_registry_stamps_it(change):
+    room = RoomFactory()
+    before = stamp(ScheduleVersion.REGISTRY)
+    if change == "room":
+        type(room).objects.filter(pk=room.pk).update(capacity=7)
+    elif change == "site":
+        room.facility.address = "서울특별시 종로구 세종대로 1"
+        room.facility.save()
+    elif change == "district":
+        type(room.facility.district).objects.filter(pk=room.facility.district_id).update(
+            name_en="Renamed"
+        )
+    elif change == "region":
+        region = room.facility.district.region
+        type(region).objects.filter(pk=region.pk).update(name_en="Renamed")
+    elif change == "new room":
+        RoomFactory(facility=room.facility)
+    else:
+        room.delete()
+    assert (stamp(ScheduleVersion.REGISTRY) or 0) > (before or 0)
+
+
+def test_a_booking_leaves_the_registry_stamp_alone():
+    room = RoomFactory()
+    before = stamp(ScheduleVersion.REGISTRY)
+    nine = next_weekday_at(9)
+    ReservationFactory(room=room, start=nine, end=nine + HOUR)
+    assert stamp(ScheduleVersion.REGISTRY) == before
