@@ -198,20 +198,18 @@ class DayBook:
         room_ids = None if pairs is None else [room_id for room_id, _ in pairs]
         book = cls(day)
         spans: dict[tuple[datetime.time, datetime.time], tuple[float, float]] = {}
-        for facility_id, row in rules.OPENING_HOURS.hours_on(facility_ids, day).items():
-            book.hours[facility_id] = spans.setdefault(
-                (row.opens, row.closes),
-                (book.seconds(at(day, row.opens)), book.seconds(at(day, row.closes))),
-            )
+        for facility_id, times in rules.OPENING_HOURS.times_on(facility_ids, day).items():
+            if times not in spans:
+                spans[times] = (book.seconds(at(day, times[0])), book.seconds(at(day, times[1])))
+            book.hours[facility_id] = spans[times]
         next_midnight = book.midnight + datetime.timedelta(days=1)
-        busy = rules.SLOT_FREE.busy(room_ids, book.midnight, next_midnight)
-        for room_id, rows in busy.items():
-            for start, end, status in rows:
-                slots = book.slots(start, end)
-                if status == Status.PENDING:
-                    book.pending.setdefault(room_id, []).append((book.seconds(start), slots))
-                else:
-                    book.held[room_id] = book.held.get(room_id, 0) | slots
+        busy = rules.SLOT_FREE.busy_seconds(room_ids, book.midnight, next_midnight)
+        for room_id, start, end, status in busy:
+            slots = book.slots_between(start, end)
+            if status == Status.PENDING:
+                book.pending.setdefault(room_id, []).append((start, slots))
+            else:
+                book.held[room_id] = book.held.get(room_id, 0) | slots
         book.closures = rules.CLOSURES.during(facility_ids, book.midnight, next_midnight)
         return book
 
@@ -227,9 +225,14 @@ class DayBook:
 
     def slots(self, start: datetime.datetime, end: datetime.datetime) -> int:
         """The half hours of the day that [start, end) touches, as bits."""
+        return self.slots_between(self.seconds(start), self.seconds(end))
+
+    @staticmethod
+    def slots_between(start: float, end: float) -> int:
+        """The half hours of the day that [start, end), in seconds from midnight, touches."""
         grid = SLOT.total_seconds()
-        first = max(0, int(self.seconds(start) // grid))
-        last = min(DAY_SLOTS, math.ceil(self.seconds(end) / grid))
+        first = max(0, int(start // grid))
+        last = min(DAY_SLOTS, math.ceil(end / grid))
         return ((1 << last) - (1 << first)) if last > first else 0
 
     def holding(self, room_id: int, now: datetime.datetime) -> int:

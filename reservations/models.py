@@ -6,7 +6,7 @@ import time
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import DateTimeField, F, FloatField, Func, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
@@ -37,6 +37,30 @@ BOOKING_STATUSES = tuple(status for status in Status if status != Status.OFFERED
 # A booking holds its room until its effective end: the booked end, or the moment its time was
 # released (ended early, or a no-show). The overlap guards in the database use the same.
 EFFECTIVE_END = Coalesce("released_at", "end")
+
+
+class SecondsAfter(Func):
+    """Seconds from `moment` to a timestamp expression, as a float: a whole day's bookings are
+    read as numbers instead of time zone-aware datetimes, each of which Django converts."""
+
+    output_field = FloatField()
+
+    def __init__(self, expression, moment):
+        super().__init__(expression, Value(moment, output_field=DateTimeField()))
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, arg_joiner=" - ",
+            template="EXTRACT(EPOCH FROM (%(expressions)s))::double precision", **extra,
+        )  # fmt: skip
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # julianday() is exact to a few tens of microseconds: rounded to the millisecond.
+        return self.as_sql(
+            compiler, connection, arg_joiner=") - julianday(",
+            template="ROUND((julianday(%(expressions)s)) * 86400.0, 3)", **extra,
+        )  # fmt: skip
+
 
 # Short booking codes, typed at the room's door: no 0/O, 1/I/L to mix up.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -41,6 +41,7 @@ from reservations.models import (
     EFFECTIVE_END,
     Reservation,
     ReservationQuerySet,
+    SecondsAfter,
     Series,
     Status,
     Suspension,
@@ -378,6 +379,16 @@ class WithinOpeningHours(Rule):
             hours = hours.filter(facility_id__in=facility_ids)
         return {row.facility_id: row for row in hours}
 
+    def times_on(
+        self, facility_ids: Iterable[int] | None, day: datetime.date
+    ) -> dict[int, tuple[datetime.time, datetime.time]]:
+        """{facility id: (opens, closes)} on `day`, as `hours_on` without building the rows."""
+        hours = OpeningHours.objects.filter(weekday=day.weekday()).order_by()
+        if facility_ids is not None:
+            hours = hours.filter(facility_id__in=facility_ids)
+        return {facility: (opens, closes) for facility, opens, closes in
+                hours.values_list("facility_id", "opens", "closes")}  # fmt: skip
+
     def _refuse(self) -> BookingError:
         return refusal(self.code, _("The booking must be within the facility's opening hours."))
 
@@ -643,19 +654,18 @@ class BusinessUpcomingLimit(UserRule):
 class SlotFree(Rule):
     code = "slot_taken"
 
-    def busy(
+    def busy_seconds(
         self, room_ids: Iterable[int] | None, start: datetime.datetime, end: datetime.datetime
-    ) -> dict[int, list[tuple[datetime.datetime, datetime.datetime, str]]]:
-        """{room id: [(start, effective end, status)]} of the active bookings (and the waitlist
-        offers) of these rooms (None: of all) that overlap [start, end); which of them hold
-        their time at a given moment, `holds` tells."""
-        held: dict[int, list[tuple[datetime.datetime, datetime.datetime, str]]] = {}
+    ) -> list[tuple[int, float, float, str]]:
+        """(room id, start, effective end, status) of the active bookings (and the waitlist
+        offers) of these rooms (None: of all) that overlap [start, end), the times in seconds
+        after `start`: a whole country's day read as numbers, not as timestamps. Which of them
+        hold their time at a given moment, `holds` tells."""
         rows = Reservation.objects.holding_time().overlapping(start, end).order_by()
         if room_ids is not None:
             rows = rows.filter(room_id__in=room_ids)
-        for room_id, *booking in rows.values_list("room_id", "start", EFFECTIVE_END, "status"):
-            held.setdefault(room_id, []).append(tuple(booking))
-        return held
+        seconds = (SecondsAfter("start", start), SecondsAfter(EFFECTIVE_END, start))
+        return list(rows.values_list("room_id", *seconds, "status"))
 
     def taken(self) -> BookingError:
         return refusal(
