@@ -12,12 +12,14 @@ whatever the number of rooms.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import F, FloatField, QuerySet
 from django.db.models.functions import Cast, Sqrt
@@ -44,6 +46,9 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 PAGE_SIZE = 20
+CANDIDATES_SECONDS = 300
+# The search form's fields that narrow the rooms asked for (`rooms_asked_for`).
+_PLACE_AND_ROOM = ("region", "district", "area", "kind", "equipment")
 KM_PER_DEGREE_LATITUDE = 110.57
 KM_PER_DEGREE_LONGITUDE_AT_EQUATOR = 111.32
 
@@ -205,6 +210,33 @@ def _soonest_key(result: Result) -> tuple[Any, ...]:
     return (not result.free, result.start or never)
 
 
+def _candidates(
+    form: SearchForm, rooms: QuerySet[Room], request: BookingRequest, registry: int
+) -> list[tuple[Any, ...]]:
+    """(id, facility id[, distance]) of the rooms asked for that DAY_RULES admit, in order.
+
+    They change only with the registry and with what DAY_RULES read of the request (the day,
+    today, the length, the attendees, whether the booker is a business), so they are kept in
+    the cache under the registry's stamp and those, with the place and room filters and the
+    order: most searches of a day ask the same few questions.
+    """
+    data = form.cleaned_data
+    located = form.location()
+    question = (
+        registry, request.day, request.today, request.duration, request.attendees,
+        None if request.user is None else request.user.is_business,
+        *(str(getattr(data.get(name), "pk", data.get(name))) for name in _PLACE_AND_ROOM),
+        located, form.order(),
+    )  # fmt: skip
+    key = "search-candidates:" + hashlib.sha256(repr(question).encode()).hexdigest()
+    rows = cache.get(key)
+    if rows is None:
+        fields = ("pk", "facility_id", "distance_km") if located else ("pk", "facility_id")
+        rows = list(rules.admit(rooms, request, rules.DAY_RULES).values_list(*fields))
+        cache.set(key, rows, CANDIDATES_SECONDS)
+    return rows
+
+
 def search(
     form: SearchForm, user: User | None, page_number: Any, now: datetime.datetime | None = None
 ) -> Outcome:
@@ -229,8 +261,7 @@ def search(
     # one's day, from the day's schedules of all rooms, kept in the cache until one changes.
     stamps = day_stamps(request.day, ScheduleVersion.REGISTRY)
     located = form.location() is not None
-    fields = ("pk", "facility_id", "distance_km") if located else ("pk", "facility_id")
-    rows = list(rules.admit(rooms, request, rules.DAY_RULES).values_list(*fields))
+    rows = [] if nothing else _candidates(form, rooms, request, stamps[ScheduleVersion.REGISTRY])
     candidates = [(pk, facility) for pk, facility, *_distance in rows]
     distances = {pk: distance for pk, _facility, distance in rows} if located else {}
     book = day_book(request.day, stamps) if candidates else DayBook(request.day)

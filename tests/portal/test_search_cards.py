@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from reservations import rules
 from rooms.models import Facility, Room
 from tests.factories import RoomFactory
 
@@ -56,3 +57,39 @@ def test_the_api_shows_a_renamed_site_at_once(client):
     Facility.objects.filter(pk=room.facility_id).update(name="새이름 공유회의실")
     body = client.get("/api/v1/free-rooms").json()
     assert body["results"][0]["room"]["site_name"] == "새이름 공유회의실"
+
+
+def test_a_second_search_asks_the_registry_nothing(client):
+    RoomFactory.create_batch(3)
+    client.get("/?attendees=4", headers=HTMX)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/?attendees=4", headers=HTMX)
+    assert not [q for q in captured.captured_queries if '"rooms_room"' in q["sql"]]
+
+
+def test_a_room_made_smaller_leaves_the_next_search_for_more_people(client):
+    room = RoomFactory(capacity=12)
+    assert room.pk in _listed(client, attendees=10)
+    Room.objects.filter(pk=room.pk).update(capacity=8)
+    assert room.pk not in _listed(client, attendees=10)
+
+
+def test_a_room_taken_out_of_service_leaves_the_next_search(client):
+    room = RoomFactory()
+    assert room.pk in _listed(client)
+    Room.objects.filter(pk=room.pk).update(is_active=False)
+    assert room.pk not in _listed(client)
+
+
+def test_the_candidates_key_holds_what_the_day_rules_read():
+    """`portal.search._candidates` keeps the rooms that DAY_RULES admit under what those rules
+    read of a request; a rule added to DAY_RULES must have what it reads added to that key."""
+    assert {type(rule).__name__ for rule in rules.DAY_RULES} == {
+        "ActiveRoom", "WithinBookingWindow", "MinimumDuration", "MaximumDuration",
+        "SomeoneAttends", "WithinCapacity", "KindForTheAccount",
+    }  # fmt: skip
+
+
+def _listed(client, **query):
+    response = client.get("/", query, headers=HTMX)
+    return [row.room_id for row in response.context["results"]]
