@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.roles import MINISTRY_OFFICIALS
 from dashboard import tasks
 from dashboard.periods import DEFAULT_PRESET
+from reservations import history
 from reservations.models import Reservation
 from tests.dashboard.conftest import MAY, booking
 from tests.factories import UserFactory
@@ -103,14 +104,30 @@ def test_htmx_gets_the_same_figures_as_the_page(scene, official_client):
     assert swapped.strip().startswith('<div id="dashboard-body"') and swapped.strip() in page
 
 
-def test_the_worker_reads_the_people_served_and_busy_hours_an_hour_ahead(scene, official_client):
-    step = sweep.STEPS[f"{tasks.__name__}.read_figures_ahead"]
-    assert step.every == datetime.timedelta(hours=1)
+def test_the_worker_reads_the_people_served_and_busy_hours_ahead(scene, official_client):
     url = reverse("dashboard:region", args=[scene["region"].slug])
     assert tasks.read_ahead.func() == 2 * (1 + scene["region"].__class__.objects.count())
     with CaptureQueriesContext(connection) as captured:
         official_client.get(url, {"period": DEFAULT_PRESET})
     assert not [q for q in captured.captured_queries if SERVED in q["sql"]]
+
+
+def test_the_sweep_queues_the_read_ahead_once_an_hour_and_after_history_changes():
+    step = sweep.STEPS[f"{tasks.__name__}.read_figures_ahead"]
+    assert step.every == datetime.timedelta(minutes=1)
+    ten = timezone.make_aware(datetime.datetime(2026, 6, 15, 10, 1))
+    assert tasks.read_figures_ahead(ten) == {"queued": True}
+    assert tasks.read_figures_ahead(ten + datetime.timedelta(minutes=30)) == {"queued": False}
+    history.changed()
+    assert tasks.read_figures_ahead(ten + datetime.timedelta(minutes=31)) == {"queued": True}
+    assert tasks.read_figures_ahead(ten + datetime.timedelta(minutes=32)) == {"queued": False}
+    assert tasks.read_figures_ahead(ten + datetime.timedelta(hours=1)) == {"queued": True}
+
+
+def test_without_a_cache_that_keeps_anything_nothing_is_read_ahead(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    ten = timezone.make_aware(datetime.datetime(2026, 6, 15, 10, 1))
+    assert tasks.read_figures_ahead(ten) == {"queued": False}
 
 
 def test_without_the_read_ahead_the_first_request_counts_the_people_served(scene, official_client):
