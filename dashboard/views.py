@@ -26,6 +26,7 @@ from dashboard.forms import FilterForm
 from dashboard.templatetags.dashboard import grouped, percent
 from regions.models import District, Region
 from rooms.models import Facility, Room
+from web.replica import wrote_recently
 
 SITES_PER_PAGE = 50
 FIGURES_SECONDS = 60
@@ -117,7 +118,8 @@ def _figures(request, level, form, filters, today):
 
     Each page computes a year of roll-ups, unmet demand and the weekday × hour chart: shared
     for FIGURES_SECONDS under the page, its query, the language and whether the admin's list
-    of bookings may be linked; the page says when its figures were read.
+    of bookings may be linked; the page says when its figures were read. A browser that has
+    just written reads them afresh (`web.replica.wrote_recently`), as it reads the primary.
     """
     may_see_bookings = level.site is not None and _may_see_bookings(request.user)
     question = (
@@ -128,7 +130,7 @@ def _figures(request, level, form, filters, today):
         may_see_bookings,
     )
     key = "dashboard:figures:" + hashlib.sha256(repr(question).encode()).hexdigest()
-    body = cache.get(key)
+    body = None if wrote_recently(request) else cache.get(key)
     if body is None:
         context = _figures_context(request, level, form, filters, today, may_see_bookings)
         body = render_to_string("dashboard/page.html#body", context, request)

@@ -78,11 +78,7 @@ def declared_for(view_name):
 
 def may_read_replica(request, view_name):
     """The rule in one place: see the module's docstring."""
-    if (
-        not settings.READ_REPLICA
-        or request.method not in SAFE_METHODS
-        or PIN_COOKIE in request.COOKIES
-    ):
+    if not settings.READ_REPLICA or request.method not in SAFE_METHODS or wrote_recently(request):
         return False
     who = declared_for(view_name or "")
     if who == ANYONE:
@@ -117,6 +113,12 @@ class ReplicaRouter:
         if {obj1._state.db, obj2._state.db} <= {DEFAULT_DB_ALIAS, settings.READ_REPLICA}:
             return True
         return None
+
+
+def wrote_recently(request):
+    """Whether this browser wrote within REPLICA_PIN_SECONDS: it reads what it wrote, from the
+    primary and not from figures cached before."""
+    return PIN_COOKIE in request.COOKIES
 
 
 class ReplicaReadsMiddleware:

@@ -18,6 +18,7 @@ from reservations import history
 from reservations.models import Reservation
 from tests.dashboard.conftest import MAY, booking
 from tests.factories import UserFactory
+from web.replica import PIN_COOKIE
 from worker import sweep
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +153,11 @@ def _minute_passes():
     # The locmem cache of the tests keeps entries by wall-clock time; forget the page's.
     cache.clear()
     assert Reservation.objects.exists()
+
+
+def test_an_official_who_just_wrote_reads_the_figures_afresh(scene, official_client):
+    url = reverse("dashboard:region", args=[scene["region"].slug])
+    before = _bookings_in_may(official_client.get(url, MAY))
+    booking(scene["rooms"][0], UserFactory(), *_may(27))
+    official_client.cookies[PIN_COOKIE] = "1"
+    assert _bookings_in_may(official_client.get(url, MAY)) == before + 1

@@ -40,6 +40,8 @@ def test_run_worker_starts_the_sweep_and_works_through_the_queue(
         ("worker.outbox.deliver", TaskResultStatus.SUCCESSFUL),
         ("worker.sweep.sweep", TaskResultStatus.SUCCESSFUL),
         ("worker.sweep.sweep", TaskResultStatus.READY),
+        # The first sweep's steps queue the dashboard's reading ahead.
+        ("dashboard.tasks.read_ahead", TaskResultStatus.SUCCESSFUL),
     }
 
 
