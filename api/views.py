@@ -374,7 +374,8 @@ def availability(request, room_id: int, query: Query[DayQuery]):
     portal reads. Times only: never who booked."""
     room = _room(room_id, Room.objects.only("pk", "facility_id"))
     day = _day(query.date)
-    schedule = day_book(day).schedules([(room.pk, room.facility_id)], timezone.now())[room.pk]
+    pairs = [(room.pk, room.facility_id)]
+    schedule = day_book(day, pairs=pairs).schedules(pairs, timezone.now())[room.pk]
     local = timezone.localtime
     return _json(
         {

@@ -264,7 +264,7 @@ def search(
     rows = [] if nothing else _candidates(form, rooms, request, stamps[ScheduleVersion.REGISTRY])
     candidates = [(pk, facility) for pk, facility, *_distance in rows]
     distances = {pk: distance for pk, _facility, distance in rows} if located else {}
-    book = day_book(request.day, stamps) if candidates else DayBook(request.day)
+    book = day_book(request.day, stamps, candidates) if candidates else DayBook(request.day)
     results: list[Result]
     if mode == SearchMode.FREE:
         free = book.free(candidates, start, end, now)

@@ -60,14 +60,13 @@ def _steps(first: datetime.datetime, last: datetime.datetime):
         first += SLOT
 
 
-def _rooms_nearby(
-    room: Room, book: DayBook, user: User, starts_at: datetime.datetime,
-    ends_at: datetime.datetime, attendees: int, minutes: int,
-) -> list[dict[str, Any]]:  # fmt: skip
-    """Rooms of the region free for the whole period: the same district first, nearest first.
-
-    As the search finds them: the rules that do not depend on the hour in the database, then the
-    day's schedules; the booker's own rules were asked already, of this room."""
+def _nearby(
+    room: Room, user: User, starts_at: datetime.datetime, ends_at: datetime.datetime,
+    attendees: int,
+) -> list[tuple[int, int]]:  # fmt: skip
+    """(id, facility id) of the region's other rooms that the rules not depending on the hour
+    admit, as the search finds them: the same district first, nearest first. The booker's own
+    rules were asked already, of this room."""
     facility = room.facility
     distance = ExpressionWrapper(
         (F("facility__latitude") - facility.latitude) ** 2
@@ -75,7 +74,6 @@ def _rooms_nearby(
         output_field=FloatField(),
     )
     elsewhere = Case(When(facility__district_id=facility.district_id, then=0), default=1)
-    now = timezone.now()
     region = (
         Room.objects.in_region(facility.district.region_id)
         .exclude(pk=room.pk)
@@ -83,12 +81,32 @@ def _rooms_nearby(
         .order_by("elsewhere", "distance", "pk")
     )
     request = BookingRequest(
-        starts_at, ends_at, now, attendees=attendees, user=user, booker_checked=True
+        starts_at, ends_at, timezone.now(), attendees=attendees, user=user, booker_checked=True
     )
-    candidates = rules.admit(region, request, rules.DAY_RULES).values_list("pk", "facility_id")
-    found = book.free(list(candidates), starts_at, ends_at, now)[:ALTERNATIVES]
+    return list(rules.admit(region, request, rules.DAY_RULES).values_list("pk", "facility_id"))
+
+
+def _rooms_nearby(
+    book: DayBook, nearby: list[tuple[int, int]], starts_at: datetime.datetime,
+    ends_at: datetime.datetime, minutes: int,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The first of the `nearby` rooms free for the whole period."""
+    found = book.free(nearby, starts_at, ends_at, timezone.now())[:ALTERNATIVES]
     others = Room.objects.select_related("facility").in_bulk(found)
     return [{"room": others[pk], "url": _book_url(others[pk], starts_at, minutes)} for pk in found]
+
+
+def _alternatives(user: User, room: Room, data: dict[str, Any]) -> dict[str, Any]:
+    """What to offer when the time asked for was just taken: the waitlist, other times in the
+    room, rooms nearby; from the day's schedules of those rooms alone."""
+    starts_at, ends_at = data["starts_at"], data["ends_at"]
+    nearby = _nearby(room, user, starts_at, ends_at, data["attendees"])
+    book = day_book(timezone.localdate(starts_at), pairs=[(room.pk, room.facility_id), *nearby])
+    return {
+        "wait_url": _waitlist_url(room, data),
+        "slots": _other_times(room, book, starts_at, data["duration"]),
+        "rooms": _rooms_nearby(book, nearby, starts_at, ends_at, data["duration"]),
+    }
 
 
 def _initial(request: SignedInRequest) -> dict[str, Any]:
@@ -158,21 +176,7 @@ def book(request: SignedInRequest, room_pk: int) -> HttpResponse:
                     clash = error.params["booking"]
                 if error.code == "slot_taken":
                     record_just_taken(room)
-                    data = form.cleaned_data
-                    book = day_book(timezone.localdate(data["starts_at"]))
-                    alternatives = {
-                        "wait_url": _waitlist_url(room, data),
-                        "slots": _other_times(room, book, data["starts_at"], data["duration"]),
-                        "rooms": _rooms_nearby(
-                            room,
-                            book,
-                            request.user,
-                            data["starts_at"],
-                            data["ends_at"],
-                            data["attendees"],
-                            data["duration"],
-                        ),
-                    }
+                    alternatives = _alternatives(request.user, room, form.cleaned_data)
             else:
                 done = reverse("booking:booked", args=[reservation.pk])
                 if request.htmx:

@@ -141,6 +141,29 @@ def test_the_day_is_read_from_the_cache_while_nothing_changes(django_assert_num_
     assert book.held[room.pk]
 
 
+def test_a_few_rooms_of_a_day_out_of_date_are_read_alone_and_the_country_is_not_kept():
+    nine = next_weekday_at(9)
+    room, other = RoomFactory(), RoomFactory()
+    day_book(nine.date())
+    ReservationFactory(room=room, start=nine, end=nine + HOUR)
+    pairs = [(room.pk, room.facility_id)]
+    few = day_book(nine.date(), pairs=pairs)
+    assert few.held[room.pk] and other.pk not in few.held and other.facility_id not in few.hours
+    assert set(day_book(nine.date()).hours) == {room.facility_id, other.facility_id}
+
+
+def test_many_rooms_of_a_day_out_of_date_read_and_keep_the_countrys_day(
+    django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr("reservations.availability.FEW_ROOMS", 1)
+    nine = next_weekday_at(9)
+    rooms = [RoomFactory(), RoomFactory()]
+    pairs = [(room.pk, room.facility_id) for room in rooms]
+    day_book(nine.date(), pairs=pairs)
+    with django_assert_num_queries(1):
+        assert set(day_book(nine.date(), pairs=pairs).hours) >= {r.facility_id for r in rooms}
+
+
 def test_free_rooms_of_the_day_book_are_those_whose_schedule_is_free():
     """`DayBook.free`, worked out on seconds, answers what each room's DaySchedule does, for
     bookings approved, pending (which lapse at their start), released early, closures of a
