@@ -32,6 +32,6 @@ EXPOSE 8000
 # SITE_URL, and CACHE_URL=redis://… — one cache for every process of every container, which
 # sessions are then read through. Without CACHE_URL nothing is cached and sessions stay in
 # PostgreSQL: still correct across processes, only slower.
-# gunicorn.conf.py: gthread workers, WEB_CONCURRENCY processes (default cores + 1) x
-# GUNICORN_THREADS threads (default 4); e.g. docker run -e WEB_CONCURRENCY=3 -e GUNICORN_THREADS=2.
+# gunicorn.conf.py: gthread workers, WEB_CONCURRENCY processes (default 2 x cores + 2) x
+# GUNICORN_THREADS threads (default 2); e.g. docker run -e WEB_CONCURRENCY=3 -e GUNICORN_THREADS=4.
 CMD ["gunicorn", "-c", "gunicorn.conf.py", "boms.wsgi"]
