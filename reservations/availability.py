@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from django.contrib.postgres.aggregates import ArrayAgg, BitOr
 from django.core.cache import cache
-from django.db.models import Max, Min, QuerySet
+from django.db import connections
+from django.db.models import BigIntegerField, Func, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reservations import rules
-from reservations.models import ScheduleVersion, Status
+from reservations.models import EFFECTIVE_END, ScheduleVersion, SecondsAfter, Status
 from reservations.rules import SLOT, BookingRequest
 from rooms.calendar import at
 from rooms.models import Closure, OpeningHours, Room
@@ -168,6 +170,7 @@ DAY_BOOK_SECONDS = 300
 # Part of the cache key: a release that changes what a DayBook holds never reads an older one.
 DAY_BOOK_FORMAT = 2
 DAY_SLOTS = int(datetime.timedelta(days=1) / SLOT)
+SLOT_SECONDS = SLOT.total_seconds()
 # Up to this many rooms, a day out of date in the cache is read for those rooms alone.
 FEW_ROOMS = 300
 
@@ -205,13 +208,10 @@ class DayBook:
                 spans[times] = (book.seconds(at(day, times[0])), book.seconds(at(day, times[1])))
             book.hours[facility_id] = spans[times]
         next_midnight = book.midnight + datetime.timedelta(days=1)
-        busy = rules.SLOT_FREE.busy_seconds(room_ids, book.midnight, next_midnight)
-        for room_id, start, end, status in busy:
-            slots = book.slots_between(start, end)
-            if status == Status.PENDING:
-                book.pending.setdefault(room_id, []).append((start, slots))
-            else:
-                book.held[room_id] = book.held.get(room_id, 0) | slots
+        rows = rules.SLOT_FREE.holding_between(room_ids, book.midnight, next_midnight)
+        # Read as seconds from midnight, not as timestamps: Django converts each of those.
+        seconds = (SecondsAfter("start", book.midnight), SecondsAfter(EFFECTIVE_END, book.midnight))
+        book.held, book.pending = _holding(rows, *seconds)
         book.closures = rules.CLOSURES.during(facility_ids, book.midnight, next_midnight)
         return book
 
@@ -324,6 +324,56 @@ class DayBook:
                 continue
             free.append(room_id)
         return free
+
+
+class HalfHours(Func):
+    """The half hours of the day that [start, end), in seconds from midnight, touches, as the
+    bits of a bigint: `DayBook.slots_between` in SQL (PostgreSQL)."""
+
+    output_field = BigIntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        (start, start_params), (end, end_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        first = f"GREATEST(0, FLOOR(({start}) / {SLOT_SECONDS:.0f}))::int"
+        last = f"LEAST({DAY_SLOTS}, CEIL(({end}) / {SLOT_SECONDS:.0f}))::int"
+        sql = (
+            f"CASE WHEN {last} > {first} THEN (1::bigint << {last}) - (1::bigint << {first}) "
+            "ELSE 0 END"
+        )
+        return sql, (*end_params, *start_params, *end_params, *start_params)
+
+
+def _holding(
+    rows: QuerySet, start: SecondsAfter, end: SecondsAfter
+) -> tuple[dict[int, int], dict[int, list[tuple[float, int]]]]:
+    """`DayBook.held` and `DayBook.pending` of these bookings: one row a room, OR-ed by
+    PostgreSQL (a whole country's day is 1,400 rows instead of 3,900), elsewhere here."""
+    held: dict[int, int] = {}
+    pending: dict[int, list[tuple[float, int]]] = {}
+    if connections[rows.db].vendor == "postgresql":
+        waiting = Q(status=Status.PENDING)
+        per_room = rows.values("room_id").annotate(
+            held=BitOr(HalfHours(start, end), filter=~waiting),
+            starts=ArrayAgg(start, filter=waiting),
+            slots=ArrayAgg(HalfHours(start, end), filter=waiting),
+        )
+        for room_id, room_held, starts, slots in per_room.values_list(
+            "room_id", "held", "starts", "slots"
+        ):
+            if room_held:
+                held[room_id] = room_held
+            if starts:
+                pending[room_id] = list(zip(starts, slots, strict=True))
+        return held, pending
+    for room_id, first, last, status in rows.values_list("room_id", start, end, "status"):
+        slots = DayBook.slots_between(first, last)
+        if status == Status.PENDING:
+            pending.setdefault(room_id, []).append((first, slots))
+        else:
+            held[room_id] = held.get(room_id, 0) | slots
+    return held, pending
 
 
 def day_book(

@@ -41,7 +41,6 @@ from reservations.models import (
     EFFECTIVE_END,
     Reservation,
     ReservationQuerySet,
-    SecondsAfter,
     Series,
     Status,
     Suspension,
@@ -654,18 +653,13 @@ class BusinessUpcomingLimit(UserRule):
 class SlotFree(Rule):
     code = "slot_taken"
 
-    def busy_seconds(
+    def holding_between(
         self, room_ids: Iterable[int] | None, start: datetime.datetime, end: datetime.datetime
-    ) -> list[tuple[int, float, float, str]]:
-        """(room id, start, effective end, status) of the active bookings (and the waitlist
-        offers) of these rooms (None: of all) that overlap [start, end), the times in seconds
-        after `start`: a whole country's day read as numbers, not as timestamps. Which of them
-        hold their time at a given moment, `holds` tells."""
+    ) -> ReservationQuerySet:
+        """The active bookings (and the waitlist offers) of these rooms (None: of all) that
+        overlap [start, end); which of them hold their time at a given moment, `holds` tells."""
         rows = Reservation.objects.holding_time().overlapping(start, end).order_by()
-        if room_ids is not None:
-            rows = rows.filter(room_id__in=room_ids)
-        seconds = (SecondsAfter("start", start), SecondsAfter(EFFECTIVE_END, start))
-        return list(rows.values_list("room_id", *seconds, "status"))
+        return rows if room_ids is None else rows.filter(room_id__in=room_ids)
 
     def taken(self) -> BookingError:
         return refusal(
