@@ -28,7 +28,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import django
-import django.utils.timezone
 
 from benchmarks.stats import TRIVIAL, figures, table, verdicts
 
@@ -290,20 +289,18 @@ def settle(seconds=120):
     """Wait for the workers' start-up work (the first sweep's steps, e.g. the dashboard's
     reading ahead after the plan's new accounts changed the history) before measuring."""
     from django.db import connection
-    from django.db.models import Q
     from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult, get_date_max
+    from django_tasks_db.models import DBTaskResult
 
+    from worker.queue import watch
+
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).exclude(
+        task_path__endswith=".sweep"
+    )
     started = time.monotonic()
     try:
         while time.monotonic() - started < seconds:
-            ready = Q(status=TaskResultStatus.READY) & (
-                Q(run_after=get_date_max()) | Q(run_after__lte=django.utils.timezone.now())
-            )
-            busy = DBTaskResult.objects.filter(ready | Q(status=TaskResultStatus.RUNNING)).exclude(
-                task_path__endswith=".sweep"
-            )
-            if not busy.exists():
+            if not watch()["due_tasks"] and not running.exists():
                 return f"workers idle {time.monotonic() - started:.0f} s after the warm-up"
             time.sleep(1)
         return f"workers still busy {seconds} s after the warm-up"

@@ -5,7 +5,6 @@ reservations table; the number of queries depends on neither rooms nor bookings.
 """
 
 import datetime
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -42,6 +41,7 @@ from reservations import history
 from reservations.models import Reservation, Status
 from rooms.calendar import korean_holiday
 from rooms.models import Closure, OpeningHours, Room, RoomKind
+from web import caching
 
 STATUS_COUNTERS = ("approved", "pending", "rejected", "cancelled", "expired", "no_show")
 # Roll-up sums that are figures as they are; booked minutes add two of them up.
@@ -522,7 +522,7 @@ class Breakdown:
     def _cache_key(self, name, *more):
         parts = (name, sorted((k, str(getattr(v, "pk", v))) for k, v in self.lookups.items()), self.part,
                  self.filters.period, self.today, history.version(), *more)  # fmt: skip
-        return "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        return caching.key("dashboard", *parts)
 
 
 @dataclass

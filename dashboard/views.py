@@ -1,7 +1,6 @@
 """Regional dashboards for ministry officials: nation → region → district → site → room."""
 
 import functools
-import hashlib
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
@@ -26,6 +25,7 @@ from dashboard.forms import FilterForm
 from dashboard.templatetags.dashboard import grouped, percent
 from regions.models import District, Region
 from rooms.models import Facility, Room
+from web import caching
 from web.replica import wrote_recently
 
 SITES_PER_PAGE = 50
@@ -122,14 +122,14 @@ def _figures(request, level, form, filters, today):
     just written reads them afresh (`web.replica.wrote_recently`), as it reads the primary.
     """
     may_see_bookings = level.site is not None and _may_see_bookings(request.user)
-    question = (
+    key = caching.key(
+        "dashboard:figures",
         request.path,
         sorted(request.GET.lists()),
         filters,
         get_language(),
         may_see_bookings,
     )
-    key = "dashboard:figures:" + hashlib.sha256(repr(question).encode()).hexdigest()
     body = None if wrote_recently(request) else cache.get(key)
     if body is None:
         context = _figures_context(request, level, form, filters, today, may_see_bookings)

@@ -12,7 +12,6 @@ whatever the number of rooms.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from reservations.models import ScheduleVersion
 from reservations.rules import BookingRequest
 from rooms.calendar import at
 from rooms.models import Room, RoomKind
+from web import caching
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -222,13 +222,13 @@ def _candidates(
     """
     data = form.cleaned_data
     located = form.location()
-    question = (
+    key = caching.key(
+        "search-candidates",
         registry, request.day, request.today, request.duration, request.attendees,
         None if request.user is None else request.user.is_business,
         *(str(getattr(data.get(name), "pk", data.get(name))) for name in _PLACE_AND_ROOM),
         located, form.order(),
     )  # fmt: skip
-    key = "search-candidates:" + hashlib.sha256(repr(question).encode()).hexdigest()
     rows = cache.get(key)
     if rows is None:
         fields = ("pk", "facility_id", "distance_km") if located else ("pk", "facility_id")
