@@ -5,7 +5,13 @@ from django.core import mail
 from icalendar import Calendar
 
 from reservations.services import approve, book, cancel, reject
-from tests.factories import HallFactory, RoomFactory, UserFactory, next_weekday_at
+from tests.factories import (
+    HallFactory,
+    ReservationFactory,
+    RoomFactory,
+    UserFactory,
+    next_weekday_at,
+)
 
 pytestmark = pytest.mark.django_db
 HOUR = datetime.timedelta(hours=1)
@@ -80,3 +86,23 @@ def test_each_decision_is_mailed_to_the_booker(decision, django_capture_on_commi
     assert str(event["status"]) == ("CONFIRMED" if decision == "approve" else "CANCELLED")
     if decision != "approve":
         assert ("일정 중복" if decision == "reject" else "시설 점검") in message.body
+
+
+def test_the_seoul_vtimezone_is_worked_out_once_a_process(monkeypatch):
+    from icalendar import Timezone
+
+    from reservations import ics
+
+    calls = []
+    original = Timezone.from_tzid
+    monkeypatch.setattr(Timezone, "from_tzid", lambda *a, **k: calls.append(a) or original(*a, **k))
+    ics._vtimezone.cache_clear()
+    first, second = (
+        Calendar.from_ical(ics.reservations_ics([booking], calendar_name="BOMS"))
+        for booking in ReservationFactory.create_batch(2)
+    )
+    assert len(calls) == 1
+    for calendar in (first, second):
+        (zone,) = calendar.walk("VTIMEZONE")
+        assert str(zone["tzid"]) == "Asia/Seoul"
+        assert zone.to_tz().utcoffset(datetime.datetime(2026, 7, 1)) == datetime.timedelta(hours=9)
