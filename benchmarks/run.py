@@ -29,7 +29,7 @@ from pathlib import Path
 
 import django
 
-from benchmarks.stats import TRIVIAL, figures, table, verdicts
+from benchmarks.stats import TRIVIAL, cpu_table, figures, table, verdicts
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -257,9 +257,11 @@ def main():
                                 seconds=args.capacity_seconds, wait=True)  # fmt: skip
             pages += figures(trivial, args.capacity_seconds)
             for page in pages:
+                meter = CpuSplit(server.pid, workers)
                 lines, seconds = locust(args, env, plan_path, record_path, pages=[page.name],
                                         seconds=args.capacity_seconds, wait=False)  # fmt: skip
                 page.capacity_rps = len(lines) / seconds
+                page.cpu_per_request = meter.per_request(len(lines))
                 print(f"capacity {page.name}: {page.capacity_rps:.0f} req/s")
             pages.sort(key=lambda page: PAGES.index(page.name))
             queue.mark("race")
@@ -368,6 +370,54 @@ class OtherWork:
         return (self.seconds() - self.at_start) / (elapsed * psutil.cpu_count())
 
 
+class CpuSplit:
+    """Whose CPU a page's capacity run took, per request: gunicorn, PostgreSQL, the task
+    workers (the e-mail of bookings, the sweep), Redis and the load generator (locust, this
+    process's child while it runs). Work the run queued and a worker did after it is left out."""
+
+    PARTS = ("server", "database", "task workers", "redis", "load")
+
+    def __init__(self, server_pid, workers):
+        self.server_pid, self.worker_pids = server_pid, [worker.pid for worker in workers]
+        self.at_start = self.seconds()
+
+    def seconds(self):
+        import psutil
+
+        def used(process, *, reaped=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = process.cpu_times()
+                total = times.user + times.system
+                return total + (times.children_user + times.children_system if reaped else 0)
+            return 0
+
+        def tree(pid):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                root = psutil.Process(pid)
+                return used(root) + sum(used(child, reaped=False) for child in root.children())
+            return 0
+
+        named = defaultdict(float)
+        for process in psutil.process_iter(["name"]):
+            if process.info["name"] in ("postgres", "redis-server"):
+                named[process.info["name"]] += used(process)
+        own = psutil.Process().cpu_times()
+        return {
+            "server": tree(self.server_pid),
+            "database": named["postgres"],
+            "task workers": sum(tree(pid) for pid in self.worker_pids),
+            "redis": named["redis-server"],
+            "load": own.children_user + own.children_system,
+        }
+
+    def per_request(self, requests):
+        """{part: CPU milliseconds per request} since this meter started."""
+        now = self.seconds()
+        return {
+            part: (now[part] - self.at_start[part]) * 1000 / max(requests, 1) for part in self.PARTS
+        }
+
+
 def _create_database(url):
     import psycopg
 
@@ -384,6 +434,8 @@ def report(args, machine, pages, peaks, outcome):
         print(f"{args.users} connections; mix {args.duration} s with 0.5–1.5 s pauses; "
               f"capacity {args.capacity_seconds} s per page")  # fmt: skip
         print(table(pages))
+        print()
+        print(cpu_table(pages))
         print()
         for name, target, measured, ok in verdicts(pages):
             print(f"{'PASS' if ok else 'FAIL'}  {name}: {target} (measured {measured})")

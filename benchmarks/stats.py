@@ -38,6 +38,8 @@ class PageFigures:
     p99: float
     queries: float | None = None
     capacity_rps: float | None = None  # requests/s when this page alone saturates the server
+    # {part of the machine: CPU ms per request} in the capacity run (run.CpuSplit)
+    cpu_per_request: dict[str, float] | None = None
 
     @property
     def requests(self):
@@ -153,6 +155,27 @@ def table(pages):
                 page.answers(),
             )
         )
+    return _markdown(rows)
+
+
+def cpu_table(pages):
+    """Where each page's CPU went per request while it ran alone, with the total."""
+    measured = [page for page in pages if page.cpu_per_request]
+    if not measured:
+        return ""
+    parts = list(measured[0].cpu_per_request)
+    rows = [("CPU ms per request alone", *parts, "total", "")]
+    for page in measured:
+        split = page.cpu_per_request
+        rows.append(
+            (page.name, *(f"{split[part]:.1f}" for part in parts), f"{sum(split.values()):.1f}", "")
+        )
+    return _markdown(rows)
+
+
+def _markdown(rows):
+    """Rows as a Markdown table: the first column left, the last left, the others right."""
+    header = rows[0]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = []
     for index, row in enumerate(rows):

@@ -2,6 +2,7 @@
 
 import datetime
 import random
+import time
 
 from benchmarks.contention import Outcome, classify
 from benchmarks.mix import (
@@ -13,7 +14,7 @@ from benchmarks.mix import (
     search_query,
 )
 from benchmarks.prepare import booking_days, working_days
-from benchmarks.stats import PageFigures, figures, percentile, table, verdicts
+from benchmarks.stats import PageFigures, cpu_table, figures, percentile, table, verdicts
 
 
 def page(name, p95, *, statuses=None, capacity=None):
@@ -133,6 +134,19 @@ def test_the_table_shows_each_page_against_the_trivial_view_and_its_answers():
     assert len({len(line) for line in lines}) == 1
 
 
+def test_the_cpu_table_splits_each_measured_page_and_adds_it_up():
+    booking = page("booking POST", 60, capacity=40)
+    booking.cpu_per_request = {"server": 20.0, "database": 6.5, "task workers": 4.0, "load": 1.5}
+    text = cpu_table([page("healthz", 4, capacity=2000), booking])
+    header, rule, row = text.splitlines()
+    assert header.split("|")[2].strip() == "server" and "total" in header
+    assert [cell.strip() for cell in row.split("|")[1:-2]] == [
+        "booking POST", "20.0", "6.5", "4.0", "1.5", "32.0"
+    ]  # fmt: skip
+    assert len({len(line) for line in (header, rule, row)}) == 1
+    assert cpu_table([page("healthz", 4)]) == ""
+
+
 def test_bookings_go_to_working_days_only():
     # 25 December is Christmas; 26 and 27 are a weekend.
     assert working_days(datetime.date(2026, 12, 24), datetime.date(2026, 12, 29)) == [
@@ -206,3 +220,18 @@ def test_the_apis_day_asks_for_a_planned_room_on_a_planned_day():
     path, query = availability_query(plan, random.Random(1))
     assert path in ("/api/v1/rooms/7/availability", "/api/v1/rooms/8/availability")
     assert query == {"date": "2027-03-02"}
+
+
+def test_the_cpu_split_counts_the_servers_process_tree_per_request():
+    import os
+
+    from benchmarks.run import CpuSplit
+
+    meter = CpuSplit(os.getpid(), workers=[])
+    deadline = time.process_time() + 0.2
+    while time.process_time() < deadline:
+        pass
+    split = meter.per_request(10)
+    assert set(split) == set(CpuSplit.PARTS)
+    assert split["server"] >= 15  # 200 ms over 10 requests, less the clock's grain
+    assert split["task workers"] == 0
