@@ -19,12 +19,14 @@ from accounts.models import User
 from demand.services import record_just_taken
 from portal.forms import DEFAULT_DURATION, LENGTHS, BookingForm, DayForm
 from reservations import rules, services
-from reservations.availability import DayBook, availability, day_book
+from reservations.availability import DayBook, availability, day_book, day_stamps
 from reservations.models import Reservation
 from reservations.rules import SLOT, BookingRequest
 from rooms.models import Room
 
 ALTERNATIVES = 5
+# The nearest rooms whose day is read first for the alternatives (`_rooms_nearby`).
+NEARBY_FIRST = 20
 
 
 def _book_url(room: Room, start: datetime.datetime, minutes: int) -> str:
@@ -87,13 +89,27 @@ def _nearby(
 
 
 def _rooms_nearby(
-    book: DayBook, nearby: list[tuple[int, int]], starts_at: datetime.datetime,
+    room: Room, nearby: list[tuple[int, int]], starts_at: datetime.datetime,
     ends_at: datetime.datetime, minutes: int,
-) -> list[dict[str, Any]]:  # fmt: skip
-    """The first of the `nearby` rooms free for the whole period."""
-    found = book.free(nearby, starts_at, ends_at, timezone.now())[:ALTERNATIVES]
+) -> tuple[DayBook, list[dict[str, Any]]]:  # fmt: skip
+    """The day's schedules of the room and the nearest rooms, and the first `ALTERNATIVES` of
+    the `nearby` rooms free for the whole period.
+
+    The nearest `NEARBY_FIRST` rooms are read first, the rest of the region only when fewer
+    of them are free: most hours, the first few rooms of a region's hundreds answer.
+    """
+    day, now = timezone.localdate(starts_at), timezone.now()
+    stamps = day_stamps(day)
+    first, rest = nearby[:NEARBY_FIRST], nearby[NEARBY_FIRST:]
+    book = day_book(day, stamps, [(room.pk, room.facility_id), *first])
+    found = book.free(first, starts_at, ends_at, now)[:ALTERNATIVES]
+    if len(found) < ALTERNATIVES and rest:
+        found += day_book(day, stamps, rest).free(rest, starts_at, ends_at, now)
+        found = found[:ALTERNATIVES]
     others = Room.objects.select_related("facility").in_bulk(found)
-    return [{"room": others[pk], "url": _book_url(others[pk], starts_at, minutes)} for pk in found]
+    return book, [
+        {"room": others[pk], "url": _book_url(others[pk], starts_at, minutes)} for pk in found
+    ]
 
 
 def _alternatives(user: User, room: Room, data: dict[str, Any]) -> dict[str, Any]:
@@ -101,11 +117,11 @@ def _alternatives(user: User, room: Room, data: dict[str, Any]) -> dict[str, Any
     room, rooms nearby; from the day's schedules of those rooms alone."""
     starts_at, ends_at = data["starts_at"], data["ends_at"]
     nearby = _nearby(room, user, starts_at, ends_at, data["attendees"])
-    book = day_book(timezone.localdate(starts_at), pairs=[(room.pk, room.facility_id), *nearby])
+    book, rooms = _rooms_nearby(room, nearby, starts_at, ends_at, data["duration"])
     return {
         "wait_url": _waitlist_url(room, data),
         "slots": _other_times(room, book, starts_at, data["duration"]),
-        "rooms": _rooms_nearby(book, nearby, starts_at, ends_at, data["duration"]),
+        "rooms": rooms,
     }
 
 

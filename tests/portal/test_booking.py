@@ -202,6 +202,24 @@ def test_slot_just_taken_offers_next_free_slots_and_free_rooms_nearby(booker_cli
     assert Reservation.objects.count() == 2
 
 
+def test_rooms_further_away_are_offered_when_the_nearest_are_all_taken(booker_client):
+    from portal.views.booking import NEARBY_FIRST
+
+    room = RoomFactory()
+    start = next_weekday_at(10)
+    ReservationFactory(room=room, start=start)
+    # In the same site, so the nearest by id: every one of the first rooms read is taken.
+    nearest = RoomFactory.create_batch(NEARBY_FIRST, facility=room.facility)
+    for busy in nearest:
+        ReservationFactory(room=busy, start=start)
+    further = RoomFactory(facility__district=room.facility.district, name="먼 회의실")
+    response = booker_client.post(book_url(room), booking_data(start), HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert 'data-refusal="slot_taken"' in page
+    assert f"{book_url(further)}?date={start:%Y-%m-%d}&amp;start=10:00&amp;duration=60" in page
+    assert not any(book_url(busy) in page for busy in nearest)
+
+
 def test_inactive_room_cannot_be_booked(booker_client):
     room = RoomFactory(is_active=False)
     response = booker_client.post(
