@@ -30,7 +30,10 @@ def post(message, *, key=None, send_now=False):
     Returns the Email, or None when the key was posted before. send_now (for callers that
     already run in the worker) sends at once instead of enqueueing a delivery task.
     """
-    email = Email.from_message(message, key=key, next_attempt_at=timezone.now())
+    now = timezone.now()
+    # Sent here and now, it is stored as this first attempt's, as send() would claim it.
+    claimed = {"status": Email.Status.SENDING, "attempts": 1, "claimed_at": now} if send_now else {}
+    email = Email.from_message(message, key=key, next_attempt_at=now, **claimed)
     try:
         with transaction.atomic():
             email.save()
@@ -42,7 +45,7 @@ def post(message, *, key=None, send_now=False):
             return None
         raise
     if send_now:
-        send(email.pk)
+        _attempt(email)
     return email
 
 
@@ -62,13 +65,17 @@ def send(email_id):
     )
     if not claimed:
         return False
-    email = Email.objects.get(pk=email_id)
+    return _attempt(Email.objects.get(pk=email_id))
+
+
+def _attempt(email):
+    """Send a claimed (SENDING) e-mail; record that it was sent, or schedule the next attempt."""
     try:
         email.as_message(connection=get_connection(settings.EMAIL_DELIVERY_BACKEND)).send()
     except Exception as error:
         _failed(email, error)
         return False
-    Email.objects.filter(pk=email_id, status=Email.Status.SENDING).update(
+    Email.objects.filter(pk=email.pk, status=Email.Status.SENDING).update(
         status=Email.Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
     )
     return True
