@@ -60,8 +60,9 @@ def server_environment(args, static_root):
 
 def prepare_database(args):
     from django.core.management import call_command
+    from django.utils import timezone
 
-    from benchmarks.dataset import DatasetSize, build
+    from benchmarks.dataset import DatasetSize, bring_up_to, build
     from reservations.models import Reservation
     from rooms.models import Room
 
@@ -73,6 +74,7 @@ def prepare_database(args):
         build(DatasetSize(users=5000, months=12, scale=args.scale), stdout=sys.stdout)
         print(f"dataset built in {time.monotonic() - started:.0f} s")
     print(f"{Reservation.objects.count():,} reservations, {Room.objects.count():,} rooms")
+    print(f"{bring_up_to(timezone.now()):,} bookings brought up to now (checked in, reminded)")
 
 
 def start_workers(env, count):

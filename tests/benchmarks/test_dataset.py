@@ -58,3 +58,28 @@ def test_the_roll_ups_match_the_bookings_after_a_build():
         "business_number", flat=True
     )
     assert all(business_number_is_valid(number) for number in numbers)
+
+
+def test_a_dataset_reused_hours_later_is_brought_up_to_then_and_leaves_the_sweep_no_backlog():
+    import datetime
+
+    import time_machine
+
+    from benchmarks.dataset import bring_up_to
+    from reservations import reminders, services
+
+    RoomFactory.create_batch(4)
+    # A Wednesday, not a holiday: the sites open at nine.
+    built = timezone.make_aware(datetime.datetime(2026, 12, 9, 7, 0))
+    with time_machine.travel(built, tick=False):
+        build(DatasetSize(users=10, months=1, scale=3), seed=7)
+    later = built + datetime.timedelta(hours=6)
+    missed = Reservation.objects.filter(rules.CHECK_IN.missed(later)).count()
+    assert missed > 0  # the meetings of the morning, to be checked in or released
+    with time_machine.travel(later, tick=False):
+        assert bring_up_to(later) >= missed
+        assert bring_up_to(later) == 0  # once
+        assert services.release_no_shows(now=later) == 0
+        assert reminders.send_due(later) == {"1440": 0, "60": 0}
+    morning = Reservation.objects.filter(start__range=(built, later), status=Status.APPROVED)
+    assert morning.filter(checked_in_at__isnull=False).exists()
