@@ -155,7 +155,7 @@ def table(pages):
                 page.answers(),
             )
         )
-    return _markdown(rows)
+    return _markdown(rows, text_last=True)
 
 
 def cpu_table(pages):
@@ -164,24 +164,27 @@ def cpu_table(pages):
     if not measured:
         return ""
     parts = list(measured[0].cpu_per_request)
-    rows = [("CPU ms per request alone", *parts, "total", "")]
+    rows = [("CPU ms per request alone", *parts, "total")]
     for page in measured:
         split = page.cpu_per_request
         rows.append(
-            (page.name, *(f"{split[part]:.1f}" for part in parts), f"{sum(split.values()):.1f}", "")
+            (page.name, *(f"{split[part]:.1f}" for part in parts), f"{sum(split.values()):.1f}")
         )
     return _markdown(rows)
 
 
-def _markdown(rows):
-    """Rows as a Markdown table: the first column left, the last left, the others right."""
+def _markdown(rows, *, text_last=False):
+    """Rows as a Markdown table: the first column left, figures right, and a last column of
+    text (`text_last`) left."""
     header = rows[0]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lefts = {0, len(header) - 1} if text_last else {0}
     lines = []
     for index, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(width) for cell, width in zip(row[1:-1], widths[1:-1], strict=True)]
-        cells.append(row[-1].ljust(widths[-1]))
+        cells = [
+            cell.ljust(width) if column in lefts else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
         lines.append("| " + " | ".join(cells) + " |")
         if index == 0:
             lines.append("|" + "|".join("-" * (width + 2) for width in widths) + "|")
