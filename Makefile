@@ -51,10 +51,11 @@ setup: install
 	DEBUG=true $(MANAGE) load_demo
 	DEBUG=true $(MANAGE) load_demo_activity
 
-## Run the whole test suite against DATABASE_URL (default: SQLite), one process per core
-## (pytest-xdist; each has its own test database). PYTEST_ARGS="-n 0" runs it in this process.
+## Run the whole test suite against DATABASE_URL (default: SQLite), one process per core, at
+## most 8 (pytest-xdist; each has its own test database and a few connections to it).
+## PYTEST_ARGS="-n 0" runs it in this process.
 test: install
-	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --maxprocesses 8 $(PYTEST_ARGS)
 
 ## Lint, format, the apps' layer contract (pyproject.toml) and the type checker.
 lint: install
