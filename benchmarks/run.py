@@ -335,6 +335,30 @@ def describe_machine():
     )
 
 
+def cpu_seconds(process, *, reaped=True):
+    """A psutil process's CPU seconds, with (`reaped`) its children that it has waited for;
+    0 for a process that has gone."""
+    import psutil
+
+    with contextlib.suppress(psutil.NoSuchProcess):
+        times = process.cpu_times()
+        own = times.user + times.system
+        return own + (times.children_user + times.children_system if reaped else 0)
+    return 0
+
+
+def cpu_seconds_by_name(*names):
+    """{name: CPU seconds of every process so named}: a server's processes and, through the
+    postmaster's own figure, the PostgreSQL backends that have exited since it started."""
+    import psutil
+
+    seconds = dict.fromkeys(names, 0.0)
+    for process in psutil.process_iter(["name"]):
+        if process.info["name"] in seconds:
+            seconds[process.info["name"]] += cpu_seconds(process)
+    return seconds
+
+
 class OtherWork:
     """The machine's CPU time spent on anything but this run and PostgreSQL while it ran.
 
@@ -350,20 +374,11 @@ class OtherWork:
     def seconds():
         import psutil
 
-        def used(process):
-            with contextlib.suppress(psutil.NoSuchProcess):
-                times = process.cpu_times()
-                return times.user + times.system + times.children_user + times.children_system
-            return 0
-
         machine = psutil.cpu_times()
-        # The postmaster's own figure includes the backends that have exited since it started.
-        database = sum(
-            used(process)
-            for process in psutil.process_iter(["name"])
-            if process.info["name"] == "postgres"
+        database = cpu_seconds_by_name("postgres")["postgres"]
+        return (
+            machine.user + machine.nice + machine.system - cpu_seconds(psutil.Process()) - database
         )
-        return machine.user + machine.nice + machine.system - used(psutil.Process()) - database
 
     def share(self):
         import psutil
@@ -386,23 +401,14 @@ class CpuSplit:
     def seconds(self):
         import psutil
 
-        def used(process, *, reaped=True):
-            with contextlib.suppress(psutil.NoSuchProcess):
-                times = process.cpu_times()
-                total = times.user + times.system
-                return total + (times.children_user + times.children_system if reaped else 0)
-            return 0
-
         def tree(pid):
             with contextlib.suppress(psutil.NoSuchProcess):
                 root = psutil.Process(pid)
-                return used(root) + sum(used(child, reaped=False) for child in root.children())
+                children = root.children()
+                return cpu_seconds(root) + sum(cpu_seconds(c, reaped=False) for c in children)
             return 0
 
-        named = defaultdict(float)
-        for process in psutil.process_iter(["name"]):
-            if process.info["name"] in ("postgres", "redis-server"):
-                named[process.info["name"]] += used(process)
+        named = cpu_seconds_by_name("postgres", "redis-server")
         own = psutil.Process().cpu_times()
         return {
             "server": tree(self.server_pid),
