@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from django.contrib.postgres.aggregates import ArrayAgg, BitOr
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import BigIntegerField, Func, Max, Min, Q, QuerySet
+from django.db.models import BigIntegerField, Func, IntegerField, Max, Min, Q, QuerySet
+from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -168,7 +169,10 @@ class DaySchedule:
 # How long a day's schedules stay in the cache under its stamps; a change replaces them sooner.
 DAY_BOOK_SECONDS = 300
 # Part of the cache key: a release that changes what a DayBook holds never reads an older one.
-DAY_BOOK_FORMAT = 2
+DAY_BOOK_FORMAT = 3
+# The parts a day's bookings are stamped and cached in, by room id modulo SHARDS: migration
+# 0012's triggers stamp 'YYYY-MM-DD/<room id % 16>', and the two must agree.
+SHARDS = 16
 DAY_SLOTS = int(datetime.timedelta(days=1) / SLOT)
 SLOT_SECONDS = SLOT.total_seconds()
 # Up to this many rooms, a day out of date in the cache is read for those rooms alone.
@@ -199,25 +203,51 @@ class DayBook:
     @classmethod
     def read(cls, day: datetime.date, pairs: list[tuple[int, int]] | None = None) -> DayBook:
         """The day of the rooms given as (room id, facility id) pairs, or of every room."""
-        facility_ids = None if pairs is None else {facility_id for _, facility_id in pairs}
-        room_ids = None if pairs is None else [room_id for room_id, _ in pairs]
         book = cls(day)
-        spans: dict[tuple[datetime.time, datetime.time], tuple[float, float]] = {}
-        for facility_id, times in rules.OPENING_HOURS.times_on(facility_ids, day).items():
-            if times not in spans:
-                spans[times] = (book.seconds(at(day, times[0])), book.seconds(at(day, times[1])))
-            book.hours[facility_id] = spans[times]
-        next_midnight = book.midnight + datetime.timedelta(days=1)
-        rows = rules.SLOT_FREE.holding_between(room_ids, book.midnight, next_midnight)
-        # Read as seconds from midnight, not as timestamps: Django converts each of those.
-        seconds = (SecondsAfter("start", book.midnight), SecondsAfter(EFFECTIVE_END, book.midnight))
-        book.held, book.pending = _holding(rows, *seconds)
-        book.closures = rules.CLOSURES.during(facility_ids, book.midnight, next_midnight)
+        if pairs is None:
+            book.hours, book.closures = book.read_sites()
+            book.held, book.pending = book.read_holdings()
+        else:
+            book.hours, book.closures = book.read_sites({facility_id for _, facility_id in pairs})
+            book.held, book.pending = book.read_holdings([room_id for room_id, _ in pairs])
         return book
+
+    def read_sites(
+        self, facility_ids: Iterable[int] | None = None
+    ) -> tuple[dict[int, tuple[float, float]], list[Closure]]:
+        """The day's opening hours and closures of these sites (None: of all)."""
+        hours = {}
+        spans: dict[tuple[datetime.time, datetime.time], tuple[float, float]] = {}
+        for facility_id, times in rules.OPENING_HOURS.times_on(facility_ids, self.day).items():
+            if times not in spans:
+                spans[times] = (
+                    self.seconds(at(self.day, times[0])),
+                    self.seconds(at(self.day, times[1])),
+                )
+            hours[facility_id] = spans[times]
+        return hours, rules.CLOSURES.during(facility_ids, self.midnight, self.next_midnight)
+
+    def read_holdings(
+        self, room_ids: Iterable[int] | None = None, shards: Iterable[int] | None = None
+    ) -> tuple[dict[int, int], dict[int, list[tuple[float, int]]]]:
+        """`held` and `pending` of these rooms (None: of all), or of the rooms of these shards."""
+        rows = rules.SLOT_FREE.holding_between(room_ids, self.midnight, self.next_midnight)
+        if shards is not None:
+            # The shard's rooms first, then their bookings through the (room, start) index: a
+            # sixteenth of the day's rows read instead of all of them.
+            of_shards = Room.objects.alias(shard=Mod("pk", SHARDS, output_field=IntegerField()))
+            rows = rows.filter(room_id__in=of_shards.filter(shard__in=list(shards)).values("pk"))
+        # Read as seconds from midnight, not as timestamps: Django converts each of those.
+        seconds = (SecondsAfter("start", self.midnight), SecondsAfter(EFFECTIVE_END, self.midnight))
+        return _holding(rows, *seconds)
 
     @cached_property
     def midnight(self) -> datetime.datetime:
         return at(self.day, datetime.time.min)
+
+    @cached_property
+    def next_midnight(self) -> datetime.datetime:
+        return at(self.day + datetime.timedelta(days=1), datetime.time.min)
 
     def moment(self, seconds: float) -> datetime.datetime:
         return self.midnight + datetime.timedelta(seconds=seconds)
@@ -381,30 +411,63 @@ def day_book(
     stamps: dict[str, int] | None = None,
     pairs: list[tuple[int, int]] | None = None,
 ) -> DayBook:
-    """Every room's `DayBook` of `day`, from the cache when nothing in it changed since.
+    """Every room's `DayBook` of `day`, from the cache as far as nothing in it changed since.
 
-    The day's stamps (`ScheduleVersion`) are read first and name the cache entry: a booking or
-    a site's change commits its new stamp with it, so an entry is never used after a change it
-    does not hold; a change that commits while the day is read is in it or stamped later.
+    The day is kept in parts: the sites' hours and closures under the SITES stamp, and the
+    bookings of each shard of rooms (room id modulo `SHARDS`) under the shard's stamp of the day.
+    The stamps (`ScheduleVersion`) are read first and name the parts: a booking or a site's
+    change commits its new stamp with it, so a part is never used after a change it does not
+    hold; a change that commits while a part is read is in it or stamped later. A booking makes
+    one shard stale, and the country's day is rebuilt from the other parts and that one alone.
     A caller that read the stamps already (`day_stamps`) passes them. A caller that needs only
-    a few rooms, given as (room id, facility id) `pairs`, reads only theirs when the cached day
-    is out of date: a booking changes its day, and the country's day costs twenty times more.
+    a few rooms, given as (room id, facility id) `pairs`, takes their shards only, and reads only
+    its rooms when one of those parts is out of date.
     """
-    keys = [ScheduleVersion.SITES, day.isoformat()]
-    stamps = stamps or ScheduleVersion.objects.stamps(keys)
-    cache_key = f"day-book:{DAY_BOOK_FORMAT}:" + ":".join(f"{key}={stamps[key]}" for key in keys)
-    book = cache.get(cache_key)
-    if book is None and pairs is not None and len(pairs) <= FEW_ROOMS:
-        return DayBook.read(day, pairs)
-    if book is None:
-        book = DayBook.read(day)
-        cache.set(cache_key, book, DAY_BOOK_SECONDS)
+    stamps = stamps or day_stamps(day)
+    few = pairs if pairs is not None and len(pairs) <= FEW_ROOMS else None
+    shards: Iterable[int] = range(SHARDS)
+    if few is not None:
+        shards = sorted({room_id % SHARDS for room_id, _ in few})
+    prefix = f"day-book:{DAY_BOOK_FORMAT}:{day.isoformat()}"
+    sites_key = f"{prefix}:{ScheduleVersion.SITES}={stamps[ScheduleVersion.SITES]}"
+    shard_keys = {shard: f"{prefix}/{shard}={stamps[key]}" for shard, key in _shards(day, shards)}
+    parts = cache.get_many([sites_key, *shard_keys.values()])
+    missing = [shard for shard, key in shard_keys.items() if key not in parts]
+    if few is not None and (missing or sites_key not in parts):
+        return DayBook.read(day, few)
+    book = DayBook(day)
+    fresh: dict[str, tuple] = {}
+    if sites_key not in parts:
+        fresh[sites_key] = book.read_sites()
+    if missing:
+        split: dict[int, tuple[dict, dict]] = {shard: ({}, {}) for shard in missing}
+        held, pending = book.read_holdings(shards=missing if len(missing) < SHARDS else None)
+        for room_id, slots in held.items():
+            split[room_id % SHARDS][0][room_id] = slots
+        for room_id, waiting in pending.items():
+            split[room_id % SHARDS][1][room_id] = waiting
+        fresh.update((shard_keys[shard], part) for shard, part in split.items())
+    if fresh:
+        cache.set_many(fresh, DAY_BOOK_SECONDS)
+        parts.update(fresh)
+    book.hours, book.closures = parts[sites_key]
+    for key in shard_keys.values():
+        held, pending = parts[key]
+        book.held.update(held)
+        book.pending.update(pending)
     return book
+
+
+def _shards(day: datetime.date, shards: Iterable[int]) -> Iterator[tuple[int, str]]:
+    """(shard, its stamp's key) of `day`: 'YYYY-MM-DD/n', as migration 0012's triggers set it."""
+    for shard in shards:
+        yield shard, f"{day.isoformat()}/{shard}"
 
 
 def day_stamps(day: datetime.date, *also: str) -> dict[str, int]:
     """The stamps `day_book` reads for `day`, and the `also` keys (e.g. REGISTRY), in one read."""
-    return ScheduleVersion.objects.stamps([ScheduleVersion.SITES, day.isoformat(), *also])
+    keys = [key for _, key in _shards(day, range(SHARDS))]
+    return ScheduleVersion.objects.stamps([ScheduleVersion.SITES, *keys, *also])
 
 
 def availability(

@@ -442,11 +442,13 @@ class ScheduleVersionQuerySet(models.QuerySet):
 class ScheduleVersion(models.Model):
     """When what makes up a day's free time last changed: a stamp that grows with each change.
 
-    Triggers in the database (migration 0008) stamp `key` in the changing transaction itself:
-    the day, in Asia/Seoul, of a booking inserted, deleted or changed in what holds its time,
-    and SITES for any change of opening hours or closures. The schedules read for a day are
-    kept in the cache under both stamps (`availability.day_book`), so a change is seen by the
-    next reader at once and nothing cached can show as free a time that was taken. REGISTRY
+    Triggers in the database (migrations 0008 and 0012) stamp `key` in the changing transaction
+    itself: the day, in Asia/Seoul, and the shard of the room (its id modulo
+    `availability.SHARDS`) of a booking inserted, deleted or changed in what holds its time,
+    'YYYY-MM-DD/n', and SITES for any change of opening hours or closures. The schedules read
+    for a day are kept in the cache in parts under these stamps (`availability.day_book`), so a
+    change is seen by the next reader at once and nothing cached can show as free a time that
+    was taken. REGISTRY
     (migration 0011) stamps any change of a room, a site, a district or a region: what the
     search keeps of the registry in the cache is kept under it.
     """
@@ -454,7 +456,7 @@ class ScheduleVersion(models.Model):
     SITES = "sites"
     REGISTRY = "registry"
 
-    key = models.CharField(max_length=10, primary_key=True)
+    key = models.CharField(max_length=16, primary_key=True)
     version = models.BigIntegerField()
 
     objects = ScheduleVersionQuerySet.as_manager()

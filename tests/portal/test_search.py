@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from reservations.models import Reservation, ScheduleVersion, Status
+from reservations.availability import day_stamps
+from reservations.models import Reservation, Status
 from rooms.models import Facility, OpeningHours, Room, RoomKind
 from tests.factories import (
     BoothFactory,
@@ -171,7 +172,7 @@ def test_search_queries_stay_constant_with_every_room_and_a_busy_day(
         for mode in ("free", "all", "day")
     ]
     RoomFactory()
-    ScheduleVersion.objects.stamps([ScheduleVersion.SITES, nine.date().isoformat()])
+    day_stamps(nine.date())
 
     def statements():
         """Each search's statements with the day read afresh, then from the cache."""

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from reservations import services
-from reservations.availability import DayBook, day_book
+from reservations.availability import SHARDS, DayBook, day_book
 from reservations.models import Reservation, ScheduleVersion, Status
 from rooms.models import OpeningHours
 from tests.factories import (
@@ -27,11 +27,17 @@ def stamp(key):
     return ScheduleVersion.objects.filter(key=key).values_list("version", flat=True).first()
 
 
-def test_a_booking_stamps_its_day_in_seoul_when_it_is_made_changed_or_deleted():
+def shard(moment, room):
+    """The key of the stamp of `room`'s part of the day `moment` falls on."""
+    return f"{moment.date().isoformat()}/{room.pk % SHARDS}"
+
+
+def test_a_booking_stamps_its_rooms_part_of_its_day_in_seoul_when_made_changed_or_deleted():
     nine = next_weekday_at(9)
-    key = nine.date().isoformat()
+    room = RoomFactory()
+    key = shard(nine, room)
     assert stamp(key) is None
-    booking = ReservationFactory(start=nine, end=nine + HOUR)
+    booking = ReservationFactory(room=room, start=nine, end=nine + HOUR)
     made = stamp(key)
     assert made is not None
     Reservation.objects.filter(pk=booking.pk).update(status=Status.CANCELLED)
@@ -46,29 +52,45 @@ def test_a_booking_stamps_its_day_in_seoul_when_it_is_made_changed_or_deleted():
 
 def test_a_booking_at_eight_in_seoul_stamps_that_day_not_the_utc_one():
     eight = next_weekday_at(8)
+    room = RoomFactory()
     assert eight.astimezone(datetime.UTC).date() != eight.date()
-    ReservationFactory(start=eight, end=eight + HOUR)
-    assert stamp(eight.date().isoformat()) is not None
-    assert stamp(eight.astimezone(datetime.UTC).date().isoformat()) is None
+    ReservationFactory(room=room, start=eight, end=eight + HOUR)
+    assert stamp(shard(eight, room)) is not None
+    assert stamp(shard(eight.astimezone(datetime.UTC), room)) is None
+
+
+def test_a_booking_leaves_the_other_rooms_parts_of_the_day_alone():
+    nine = next_weekday_at(9)
+    rooms = [RoomFactory() for _ in range(3)]
+    assert len({room.pk % SHARDS for room in rooms}) == 3
+    keys = [shard(nine, room) for room in rooms]
+    before = ScheduleVersion.objects.stamps(keys)
+    ReservationFactory(room=rooms[0], start=nine, end=nine + HOUR)
+    after = ScheduleVersion.objects.stamps(keys)
+    assert after[keys[0]] > before[keys[0]]
+    assert [after[key] for key in keys[1:]] == [before[key] for key in keys[1:]]
 
 
 def test_a_change_that_holds_no_time_leaves_the_day_alone():
     nine = next_weekday_at(9)
     booking = ReservationFactory(start=nine, end=nine + HOUR)
-    before = stamp(nine.date().isoformat())
+    before = stamp(shard(nine, booking.room))
     Reservation.objects.filter(pk=booking.pk).update(purpose="다른 회의", checked_in_at=nine)
-    assert stamp(nine.date().isoformat()) == before
+    assert stamp(shard(nine, booking.room)) == before
 
 
-def test_a_booking_moved_to_another_day_stamps_both_days():
+def test_a_booking_moved_to_another_day_and_room_stamps_both_parts():
     nine = next_weekday_at(9)
     later = next_weekday_at(9, days_ahead=3)
-    booking = ReservationFactory(start=nine, end=nine + HOUR)
-    ReservationFactory(start=later, end=later + HOUR)
-    first, second = stamp(nine.date().isoformat()), stamp(later.date().isoformat())
-    Reservation.objects.filter(pk=booking.pk).update(start=later + HOUR, end=later + 2 * HOUR)
-    assert stamp(nine.date().isoformat()) > first
-    assert stamp(later.date().isoformat()) > second
+    room, other = RoomFactory(), RoomFactory()
+    booking = ReservationFactory(room=room, start=nine, end=nine + HOUR)
+    ReservationFactory(room=other, start=later, end=later + HOUR)
+    first, second = stamp(shard(nine, room)), stamp(shard(later, other))
+    Reservation.objects.filter(pk=booking.pk).update(
+        room=other, start=later + HOUR, end=later + 2 * HOUR
+    )
+    assert stamp(shard(nine, room)) > first
+    assert stamp(shard(later, other)) > second
 
 
 def test_opening_hours_and_closures_stamp_the_sites():
@@ -139,6 +161,32 @@ def test_the_day_is_read_from_the_cache_while_nothing_changes(django_assert_num_
     with django_assert_num_queries(1):
         book = day_book(nine.date())
     assert book.held[room.pk]
+
+
+def test_after_a_booking_the_countrys_day_rereads_that_rooms_part_alone(
+    django_assert_num_queries,
+):
+    nine = next_weekday_at(9)
+    rooms = [RoomFactory() for _ in range(3)]
+    ReservationFactory(room=rooms[1], start=nine, end=nine + HOUR)
+    before = day_book(nine.date())
+    ReservationFactory(room=rooms[0], start=nine + HOUR, end=nine + 2 * HOUR)
+    with django_assert_num_queries(2) as read:  # the stamps, and the one part's bookings
+        after = day_book(nine.date())
+    assert "rooms_openinghours" not in read.captured_queries[1]["sql"]
+    assert after.held == {**before.held, rooms[0].pk: after.slots(nine + HOUR, nine + 2 * HOUR)}
+    assert after.hours == before.hours
+    assert after.held == DayBook.read(nine.date()).held
+
+
+def test_a_few_rooms_are_taken_from_their_parts_of_the_cached_day(django_assert_num_queries):
+    nine = next_weekday_at(9)
+    room, other = RoomFactory(), RoomFactory()
+    day_book(nine.date())
+    ReservationFactory(room=other, start=nine, end=nine + HOUR)
+    with django_assert_num_queries(1):  # the stamps: the room's part did not change
+        few = day_book(nine.date(), pairs=[(room.pk, room.facility_id)])
+    assert room.facility_id in few.hours and other.pk not in few.held
 
 
 def test_a_few_rooms_of_a_day_out_of_date_are_read_alone_and_the_country_is_not_kept():

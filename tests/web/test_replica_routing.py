@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts.roles import MINISTRY_OFFICIALS
 from api import keys
 from api.models import ApiKey
+from reservations.availability import day_stamps
 from reservations.models import Reservation, ScheduleVersion
 from rooms.models import Room
 from tests.factories import ReservationFactory, RoomFactory, UserFactory, next_weekday_at
@@ -81,9 +82,7 @@ def test_an_anonymous_search_reads_the_registry_from_the_replica(
     read_replica, room, replicate, queries_on
 ):
     day = next_weekday_at(10).date()
-    stamps = ScheduleVersion.objects.filter(
-        key__in=ScheduleVersion.objects.stamps([ScheduleVersion.SITES, day.isoformat()])
-    )
+    stamps = ScheduleVersion.objects.filter(key__in=day_stamps(day))
     replicate(*stamps)
     with queries_on("default", "replica") as ran:
         response = Client().get(reverse("home"), {"date": f"{day:%Y-%m-%d}"})
