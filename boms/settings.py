@@ -162,6 +162,8 @@ AUTH_USER_MODEL = "accounts.User"
 # Without CACHE_URL the cache is a table of the database (`manage.py createcachetable`), shared
 # by every process; production sets Redis (redis://…). web.checks flags a per-process cache.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://boms_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "web.redis_cache.RedisCache"
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 # Requests and tasks only queue mail (worker/outbox.py); the worker sends it through EMAIL_URL.
