@@ -175,8 +175,6 @@ DAY_BOOK_FORMAT = 3
 SHARDS = 16
 DAY_SLOTS = int(datetime.timedelta(days=1) / SLOT)
 SLOT_SECONDS = SLOT.total_seconds()
-# Up to this many rooms, a day out of date in the cache is read for those rooms alone.
-FEW_ROOMS = 300
 
 
 @dataclass
@@ -411,34 +409,31 @@ def day_book(
     stamps: dict[str, int] | None = None,
     pairs: list[tuple[int, int]] | None = None,
 ) -> DayBook:
-    """Every room's `DayBook` of `day`, from the cache as far as nothing in it changed since.
+    """The `DayBook` of `day` of every room, or of at least the rooms given as (room id,
+    facility id) `pairs`, from the cache as far as nothing in it changed since.
 
     The day is kept in parts: the sites' hours and closures under the SITES stamp, and the
     bookings of each shard of rooms (room id modulo `SHARDS`) under the shard's stamp of the day.
     The stamps (`ScheduleVersion`) are read first and name the parts: a booking or a site's
     change commits its new stamp with it, so a part is never used after a change it does not
-    hold; a change that commits while a part is read is in it or stamped later. A booking makes
-    one shard stale, and the country's day is rebuilt from the other parts and that one alone.
-    A caller that read the stamps already (`day_stamps`) passes them. A caller that needs only
-    a few rooms, given as (room id, facility id) `pairs`, takes their shards only, and reads only
-    its rooms when one of those parts is out of date.
+    hold; a change that commits while a part is read is in it or stamped later. A part out of
+    date is read again and kept: a booking makes one shard stale, and the next reader of the
+    day, whether it asks of one room or of the country, reads that shard's bookings alone.
+    A caller that read the stamps already (`day_stamps`) passes them.
     """
     stamps = stamps or day_stamps(day)
-    few = pairs if pairs is not None and len(pairs) <= FEW_ROOMS else None
     shards: Iterable[int] = range(SHARDS)
-    if few is not None:
-        shards = sorted({room_id % SHARDS for room_id, _ in few})
+    if pairs is not None:
+        shards = sorted({room_id % SHARDS for room_id, _ in pairs})
     prefix = f"day-book:{DAY_BOOK_FORMAT}:{day.isoformat()}"
     sites_key = f"{prefix}:{ScheduleVersion.SITES}={stamps[ScheduleVersion.SITES]}"
     shard_keys = {shard: f"{prefix}/{shard}={stamps[key]}" for shard, key in _shards(day, shards)}
     parts = cache.get_many([sites_key, *shard_keys.values()])
-    missing = [shard for shard, key in shard_keys.items() if key not in parts]
-    if few is not None and (missing or sites_key not in parts):
-        return DayBook.read(day, few)
     book = DayBook(day)
     fresh: dict[str, tuple] = {}
     if sites_key not in parts:
         fresh[sites_key] = book.read_sites()
+    missing = [shard for shard, key in shard_keys.items() if key not in parts]
     if missing:
         split: dict[int, tuple[dict, dict]] = {shard: ({}, {}) for shard in missing}
         held, pending = book.read_holdings(shards=missing if len(missing) < SHARDS else None)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from reservations import services
-from reservations.availability import SHARDS, DayBook, day_book
+from reservations.availability import SHARDS, DayBook, day_book, day_stamps
 from reservations.models import Reservation, ScheduleVersion, Status
 from rooms.models import OpeningHours
 from tests.factories import (
@@ -189,27 +189,36 @@ def test_a_few_rooms_are_taken_from_their_parts_of_the_cached_day(django_assert_
     assert room.facility_id in few.hours and other.pk not in few.held
 
 
-def test_a_few_rooms_of_a_day_out_of_date_are_read_alone_and_the_country_is_not_kept():
+def test_a_few_rooms_of_a_day_out_of_date_read_their_rooms_part_and_keep_it_for_all(
+    django_assert_num_queries,
+):
     nine = next_weekday_at(9)
     room, other = RoomFactory(), RoomFactory()
     day_book(nine.date())
     ReservationFactory(room=room, start=nine, end=nine + HOUR)
-    pairs = [(room.pk, room.facility_id)]
-    few = day_book(nine.date(), pairs=pairs)
-    assert few.held[room.pk] and other.pk not in few.held and other.facility_id not in few.hours
-    assert set(day_book(nine.date()).hours) == {room.facility_id, other.facility_id}
+    with django_assert_num_queries(2):  # the stamps, and the room's part
+        few = day_book(nine.date(), pairs=[(room.pk, room.facility_id)])
+    assert few.held[room.pk] and other.pk not in few.held
+    with django_assert_num_queries(1):  # the stamps: the country's day is all in the cache
+        country = day_book(nine.date())
+    assert country.held == DayBook.read(nine.date()).held
+    assert set(country.hours) == {room.facility_id, other.facility_id}
 
 
-def test_many_rooms_of_a_day_out_of_date_read_and_keep_the_countrys_day(
-    django_assert_num_queries, monkeypatch
+def test_a_day_no_one_read_yet_is_read_whole_in_three_statements_and_kept(
+    django_assert_num_queries,
 ):
-    monkeypatch.setattr("reservations.availability.FEW_ROOMS", 1)
     nine = next_weekday_at(9)
-    rooms = [RoomFactory(), RoomFactory()]
+    rooms = [RoomFactory() for _ in range(3)]
+    for room in rooms:
+        ReservationFactory(room=room, start=nine, end=nine + HOUR)
     pairs = [(room.pk, room.facility_id) for room in rooms]
-    day_book(nine.date(), pairs=pairs)
+    day_stamps(nine.date())
+    with django_assert_num_queries(4):  # the stamps; the hours, the closures, the bookings
+        few = day_book(nine.date(), pairs=pairs)
+    assert set(few.held) == {room.pk for room in rooms}
     with django_assert_num_queries(1):
-        assert set(day_book(nine.date(), pairs=pairs).hours) >= {r.facility_id for r in rooms}
+        assert day_book(nine.date(), pairs=pairs).held == few.held
 
 
 def test_free_rooms_of_the_day_book_are_those_whose_schedule_is_free():
