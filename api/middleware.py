@@ -6,24 +6,21 @@ language, and before RequestHygieneMiddleware, whose 400 for hostile input it tu
 problem like every other error, whichever layer answered (the URL resolver's 404 included).
 """
 
-import time
+import math
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 
 from api import keys, problems, throttle
+from reservations.models import ScheduleVersion
 
 PREFIX = "/api/"
 SAFE_METHODS = {"GET", "HEAD"}
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 EXPOSED_HEADERS = "ETag, Last-Modified, Retry-After, RateLimit-Limit, RateLimit-Remaining"
 PREFLIGHT_MAX_AGE = 86400
-# How long the first sight of a registry resource's content is remembered as its
-# Last-Modified; forgotten, it is seen anew, a later date: clients then fetch once more.
-FIRST_SEEN_SECONDS = 7 * 86400
 
 
 class ApiMiddleware:
@@ -116,7 +113,7 @@ class ApiMiddleware:
             set_response_etag(response)
         last_modified = None
         if getattr(response, "registry", False):
-            last_modified = _first_seen(response["ETag"])
+            last_modified = _registry_changed()
             response["Last-Modified"] = http_date(last_modified)
         patch_vary_headers(response, ["Accept-Language"])
         return get_conditional_response(
@@ -124,10 +121,10 @@ class ApiMiddleware:
         )
 
 
-def _first_seen(etag):
-    """When this content was first served, from the shared cache: the registry's content
-    changes through the admin and the importer, so the time it was first seen stands for its
-    last change (never earlier than the change, so a client never keeps a stale copy)."""
-    key = "api-first-seen:" + etag.strip('"')
-    cache.add(key, int(time.time()), FIRST_SEEN_SECONDS)
-    return cache.get(key) or int(time.time())
+def _registry_changed():
+    """When the registry last changed, in whole seconds rounded up: the later of its stamps (a
+    room, a site, a district or a region; a site's opening hours), which triggers set from the
+    clock in the changing transaction (reservations 0008, 0011). Every registry resource gives
+    the same date, and never one before the change it shows."""
+    stamps = ScheduleVersion.objects.stamps([ScheduleVersion.REGISTRY, ScheduleVersion.SITES])
+    return math.ceil(max(stamps.values()) / 1_000_000)

@@ -3,14 +3,17 @@ request's language, validators and 304s, caching per resource, CORS for any orig
 per address and per key counted in the shared cache, HEAD, and never a 5xx on bad input."""
 
 import datetime
+import math
 
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from api import keys
-from rooms.models import Room
+from reservations.models import ScheduleVersion
+from rooms.models import OpeningHours, Room
 from tests.factories import RoomFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +167,22 @@ def test_an_unchanged_answer_is_a_304_and_a_change_is_seen_at_once(client):
     changed = client.get("/api/v1/rooms", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
     assert changed.json()["results"][0]["capacity"] == 12
+
+
+def test_every_registry_resource_is_dated_by_the_registrys_last_change(client):
+    room = RoomFactory()
+
+    def last_change():
+        """The stamps that the registry's and the sites' hours' triggers set, in seconds."""
+        stamps = ScheduleVersion.objects.stamps([ScheduleVersion.REGISTRY, ScheduleVersion.SITES])
+        return math.ceil(max(stamps.values()) / 1_000_000)
+
+    paths = ["/api/v1/rooms", "/api/v1/sites", "/api/v1/regions", "/api/v1/registry.csv"]
+    assert {parse_http_date(client.get(path)["Last-Modified"]) for path in paths} == {last_change()}
+    Room.objects.filter(pk=room.pk).update(capacity=12)
+    assert parse_http_date(client.get("/api/v1/rooms")["Last-Modified"]) == last_change()
+    OpeningHours.objects.filter(facility=room.facility).update(closes=datetime.time(17))
+    assert parse_http_date(client.get("/api/v1/registry.json")["Last-Modified"]) == last_change()
 
 
 def test_availability_is_kept_for_seconds_and_the_registry_for_minutes(client):
