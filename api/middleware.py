@@ -97,7 +97,9 @@ class ApiMiddleware:
             problem = problems.Problem("error", response.status_code, problems.SERVER.title)
             if response.status_code < 500:
                 problem = problems.Problem("error", response.status_code, problems.INVALID.title)
-        converted = problems.problem_response(problem, request)
+        field = getattr(request, "refused_field", None)
+        errors = [problems.field_error(field, field, problems.CONTROL_CHARACTER)] if field else None
+        converted = problems.problem_response(problem, request, errors=errors)
         for header in ("Allow", "Retry-After"):
             if response.has_header(header):
                 converted[header] = response[header]

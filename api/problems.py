@@ -33,6 +33,10 @@ METHOD = Problem("method", 405, _("This API only answers GET, HEAD and OPTIONS."
 TOO_MANY = Problem("rate-limit", 429, _("Too many requests; wait before trying again."))
 SERVER = Problem("server", 500, _("Something went wrong on our side."))
 
+# A parameter whose value carries a control character (NUL, escape …), refused before any
+# validation (web.middleware.RequestHygieneMiddleware).
+CONTROL_CHARACTER = _("Holds a control character, which no parameter may hold.")
+
 PROBLEMS = [INVALID, BAD_KEY, NOT_FOUND, METHOD, TOO_MANY, SERVER]
 BY_STATUS = {problem.status: problem for problem in PROBLEMS}
 

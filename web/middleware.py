@@ -21,7 +21,12 @@ REPLACEMENT_CHARACTER = "\ufffd"
 
 
 class Refused(Exception):
-    """Why a request is refused: logged in its request line as `refused`."""
+    """Why a request is refused: logged in its request line as `refused`; `field`, the
+    parameter that carried it where one did (kept as `request.refused_field`)."""
+
+    def __init__(self, reason, field=None):
+        super().__init__(reason)
+        self.field = field
 
 
 class RequestHygieneMiddleware:
@@ -51,6 +56,7 @@ class RequestHygieneMiddleware:
             self.check(request)
         except Refused as refusal:
             request.refused = str(refusal)
+            request.refused_field = refusal.field
             return bad_request(request)
         return self.get_response(request)
 
@@ -129,8 +135,10 @@ class RequestHygieneMiddleware:
     @staticmethod
     def check_fields(fields, where, value_rule):
         for name, value in fields:
-            if CONTROL_CHARACTERS.search(name) or value_rule.search(value):
+            if CONTROL_CHARACTERS.search(name):
                 raise Refused(f"control character in the {where}")
+            if value_rule.search(value):
+                raise Refused(f"control character in the {where}", field=name[:100])
 
 
 class PrivateResponsesMiddleware:

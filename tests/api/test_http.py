@@ -137,6 +137,19 @@ def test_hostile_values_get_a_problem_never_a_server_error(client, path, name, v
             problem(response, response.status_code)
 
 
+def test_a_control_character_in_a_value_is_a_problem_naming_the_parameter(client):
+    body = problem(client.get("/api/v1/free-rooms", {"date": "2026-12-03", "start": "\x00"}), 400)
+    assert body["errors"] == [
+        {
+            "field": "start",
+            "label": "start",
+            "message": "제어 문자가 들어 있습니다. 어떤 매개변수에도 쓸 수 없습니다.",
+        }
+    ]
+    in_a_name = problem(client.get("/api/v1/free-rooms", {"da\x1bte": "2026-12-03"}), 400)
+    assert "errors" not in in_a_name
+
+
 @pytest.mark.parametrize("room_id", ["abc", "-1", "0", "1.5", "%00", "9" * 40])
 def test_a_room_id_that_is_no_number_of_a_room_is_a_problem(client, room_id):
     response = client.get(f"/api/v1/rooms/{room_id}/availability")
