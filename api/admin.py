@@ -19,12 +19,23 @@ class ApiKeyForm(NoControlCharactersMixin, forms.ModelForm):
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
     form = ApiKeyForm
-    list_display = ["name", "prefix", "owner", "rate", "created_at", "revoked_at"]
+    list_display = ["name", "prefix", "in_use", "rate", "owner_email", "created_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix"]
     raw_id_fields = ["owner"]
     readonly_fields = ["prefix", "created_at", "created_by", "revoked_at", "revoked_by"]
     actions = ["revoke"]
+
+    @admin.display(description=_("in use"), boolean=True)
+    def in_use(self, key):
+        return key.is_active
+
+    @admin.display(description=_("owner"), ordering="owner__email")
+    def owner_email(self, key):
+        return key.owner.email
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("owner")
 
     def _superuser(self, request):
         return request.user.is_active and request.user.is_superuser
