@@ -49,6 +49,15 @@ def test_revoking_in_the_admin_refuses_the_key_at_the_next_request(superuser_cli
     refused = api_client.get("/api/v1/regions", HTTP_X_API_KEY=raw)
     assert refused.status_code == 401
     assert refused["Content-Type"] == "application/problem+json"
+    listed = superuser_client.get(KEYS)
+    assert list(listed.context["cl"].result_list.values_list("name", flat=True)) == ["지도 앱"]
+    assert "icon-no.svg" in listed.content.decode()  # shown as no longer in use
+
+
+def test_the_key_list_says_which_keys_are_in_use_and_whose_they_are(superuser_client):
+    keys.issue(name="지도 앱", owner=UserFactory(email="partner@map.example"), rate=100, by=None)
+    page = superuser_client.get(KEYS).content.decode()
+    assert "icon-yes.svg" in page and "partner@map.example" in page
 
 
 def test_revoking_twice_changes_nothing(superuser_client):
