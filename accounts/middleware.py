@@ -37,9 +37,11 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        # Open views first: the probes must answer without reading the session or the user.
+        # Open views first: the probes must answer without reading the session or the user,
+        # and so must the API's operations, which take a key in a header, never a session: a
+        # shared cache keeps one copy of their answers, not one a cookie (`Vary: Cookie`).
         match = request.resolver_match
-        if (match.namespace, match.url_name) in OPEN_VIEWS:
+        if (match.namespace, match.url_name) in OPEN_VIEWS or _api_operation(match):
             return None
         user = request.user
         if not user.is_authenticated:
@@ -53,3 +55,7 @@ class SecondFactorMiddleware:
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})
         return redirect(target)
+
+
+def _api_operation(match):
+    return match.namespace == "api" and match.url_name != "docs"

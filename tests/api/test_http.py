@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.http import parse_http_date
 
+from accounts import mfa
 from api import keys
 from reservations.models import ScheduleVersion
 from rooms.models import OpeningHours, Room
@@ -240,6 +241,18 @@ def test_the_api_keeps_no_session_and_sets_no_cookie(client):
     response = client.get("/api/v1/rooms")
     assert not response.cookies
     assert "private" not in response["Cache-Control"]
+    assert "Cookie" not in response["Vary"]
+
+
+def test_a_session_owing_its_second_factor_still_reads_the_api_but_not_its_docs(client):
+    RoomFactory()
+    client.force_login(UserFactory())
+    session = client.session
+    session[mfa.PENDING_SESSION_KEY] = True
+    session.save()
+    response = client.get("/api/v1/rooms")
+    assert response.status_code == 200 and "Cookie" not in response["Vary"]
+    assert client.get("/api/v1/docs").status_code == 302
 
 
 # --- rate limits: per address, per key, in the shared cache ---
