@@ -201,13 +201,11 @@ class DayBook:
     @classmethod
     def read(cls, day: datetime.date, pairs: list[tuple[int, int]] | None = None) -> DayBook:
         """The day of the rooms given as (room id, facility id) pairs, or of every room."""
+        facility_ids = None if pairs is None else {facility_id for _, facility_id in pairs}
+        room_ids = None if pairs is None else [room_id for room_id, _ in pairs]
         book = cls(day)
-        if pairs is None:
-            book.hours, book.closures = book.read_sites()
-            book.held, book.pending = book.read_holdings()
-        else:
-            book.hours, book.closures = book.read_sites({facility_id for _, facility_id in pairs})
-            book.held, book.pending = book.read_holdings([room_id for room_id, _ in pairs])
+        book.hours, book.closures = book.read_sites(facility_ids)
+        book.held, book.pending = book.read_holdings(room_ids)
         return book
 
     def read_sites(
